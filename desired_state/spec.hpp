@@ -1,0 +1,151 @@
+// The desired-state model: what one YAML/JSON document declares, after
+// parsing, ${VAR} expansion, validation and defaulting (DESIGN.md §3).
+//
+// A `spec` is a plain value: copyable, comparable, no I/O. Every field holds
+// its canonical form (durations in nanoseconds, memory in bytes, CPUs in
+// nano-CPUs, port ranges expanded to single ports), so two documents that
+// mean the same thing produce equal specs and the same `spec_hash`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace driftless::desired_state {
+
+enum class kind { service, network, volume };
+
+[[nodiscard]] const char* to_string(kind k) noexcept;      // "Service", "Network", "Volume"
+[[nodiscard]] std::optional<kind> kind_from_string(std::string_view s) noexcept;
+
+// Where a thing was written: a file (path, 1-based line and column) or a
+// Kafka record (path = "topic/partition/offset", line = column = 0).
+struct source_location {
+    std::string path;
+    int line = 0;
+    int column = 0;
+
+    [[nodiscard]] std::string to_string() const;  // "path:line:col" or "path"
+    bool operator==(const source_location&) const = default;
+};
+
+using string_map = std::map<std::string, std::string>;
+
+enum class pull_policy { missing, always, never };
+enum class restart_policy { no, always, on_failure, unless_stopped };
+enum class service_mode { replicated, global };
+
+// One published (or merely declared) port. Ranges such as "8000-8002:80-82"
+// are expanded into one entry per port.
+struct port_mapping {
+    std::uint16_t target = 0;          // container port
+    std::uint16_t published = 0;       // host port; 0 = not published / engine picks
+    std::string host_ip;               // "" = all interfaces
+    std::string protocol = "tcp";      // tcp | udp | sctp
+    std::string mode = "ingress";      // ingress | host (swarm)
+    auto operator<=>(const port_mapping&) const = default;
+};
+
+enum class mount_type { bind, volume, tmpfs };
+
+struct mount {
+    mount_type type = mount_type::volume;
+    std::string source;                // host path (bind) or volume name; "" for tmpfs
+    std::string target;                // absolute path in the container
+    bool read_only = false;
+    std::string bind_propagation;      // bind: "" | private | rprivate | shared | rshared | slave | rslave
+    bool volume_nocopy = false;        // volume: do not copy image data into a new volume
+    std::int64_t tmpfs_size = 0;       // tmpfs: bytes, 0 = unlimited
+    std::uint32_t tmpfs_mode = 0;      // tmpfs: octal permission bits, 0 = engine default
+    auto operator<=>(const mount&) const = default;
+};
+
+struct resource_limits {
+    std::int64_t nano_cpus = 0;        // 0.5 CPU = 500'000'000; 0 = unset
+    std::int64_t memory_bytes = 0;     // 0 = unset
+    bool operator==(const resource_limits&) const = default;
+};
+
+struct healthcheck {
+    std::vector<std::string> test;     // ["CMD", ...], ["CMD-SHELL", "..."] or ["NONE"]; a string becomes CMD-SHELL
+    std::int64_t interval_ns = 0;      // 0 = engine default
+    std::int64_t timeout_ns = 0;
+    std::int64_t start_period_ns = 0;
+    int retries = 0;
+    bool disable = false;
+    bool operator==(const healthcheck&) const = default;
+};
+
+struct expose_spec {
+    std::string host;                  // e.g. web.factory.local
+    std::string alias;                 // optional second host name
+    std::uint16_t port = 0;            // container port Traefik forwards to
+    bool operator==(const expose_spec&) const = default;
+};
+
+struct service {
+    std::string image;
+    pull_policy pull = pull_policy::missing;
+    std::optional<std::vector<std::string>> command;     // unset = image default
+    std::optional<std::vector<std::string>> entrypoint;  // unset = image default
+    string_map env;
+    std::vector<port_mapping> ports;                     // sorted
+    std::vector<std::string> networks;                   // order kept: the first is attached at create
+    std::vector<mount> mounts;                           // sorted by target
+    std::string user;
+    resource_limits limits;
+    resource_limits reservations;
+    std::int64_t open_files = 0;                         // nofile soft = hard; 0 = unset
+    restart_policy restart = restart_policy::unless_stopped;
+    std::optional<struct healthcheck> health;
+    std::optional<std::int64_t> stop_grace_period_ns;    // unset = engine default (10 s)
+    std::vector<std::string> depends_on;                 // sorted, names of Services
+    int replicas = 1;
+    service_mode mode = service_mode::replicated;
+    std::vector<std::string> constraints;                // sorted
+    std::optional<expose_spec> expose;
+    bool operator==(const service&) const = default;
+};
+
+struct network {
+    std::string driver = "bridge";
+    string_map driver_opts;
+    bool internal = false;
+    bool attachable = false;
+    bool operator==(const network&) const = default;
+};
+
+struct volume {
+    std::string driver = "local";
+    string_map driver_opts;
+    bool operator==(const volume&) const = default;
+};
+
+struct spec {
+    std::string name;
+    string_map labels;                                   // user labels, without io.driftless.*
+    std::variant<service, network, volume> body;
+    source_location origin;                              // not part of the hash or of ==
+
+    [[nodiscard]] desired_state::kind kind() const noexcept { return static_cast<desired_state::kind>(body.index()); }
+    [[nodiscard]] const service* as_service() const noexcept { return std::get_if<service>(&body); }
+    [[nodiscard]] const network* as_network() const noexcept { return std::get_if<network>(&body); }
+    [[nodiscard]] const volume* as_volume() const noexcept { return std::get_if<volume>(&body); }
+
+    bool operator==(const spec& o) const { return name == o.name && labels == o.labels && body == o.body; }
+};
+
+// Identity of a resource: unique per kind across all sources.
+struct resource_key {
+    desired_state::kind kind = desired_state::kind::service;
+    std::string name;
+    auto operator<=>(const resource_key&) const = default;
+    [[nodiscard]] std::string to_string() const;         // "Service/web"
+};
+
+[[nodiscard]] inline resource_key key_of(const spec& s) { return {s.kind(), s.name}; }
+
+}  // namespace driftless::desired_state

@@ -1,0 +1,84 @@
+// The cache of what should be: documents in, immutable snapshots out.
+//
+// Each document is identified by a `doc_id` (a file path, or
+// "kafka:TOPIC/KEY"). A document that fails to parse keeps its last good
+// specs (DESIGN.md §5): they stay in the snapshot and the errors are
+// reported beside them. Erasing a document removes its specs.
+//
+// A resource name defined by two documents is a conflict: neither wins; the
+// key goes into `held` (the reconciler neither creates, changes nor removes
+// it) and an error names both places.
+//
+// Threading: not thread-safe; owned by the reconciler's io_context thread.
+// Snapshots are immutable and may be read from any thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "desired_state/diagnostic.hpp"
+#include "desired_state/parse.hpp"
+#include "desired_state/spec.hpp"
+
+namespace driftless::desired_state {
+
+struct desired_entry {
+    desired_state::spec spec;
+    std::string hash;                           // spec_hash(spec)
+    std::string doc_id;                         // the document that defines it
+};
+
+struct snapshot {
+    std::uint64_t version = 0;
+    std::map<resource_key, desired_entry> resources;   // valid and unique
+    std::set<resource_key> held;                        // defined twice: leave alone
+    std::vector<diagnostic> errors;                     // current errors of all documents, by doc_id
+    std::size_t documents = 0;                          // documents known (valid or not)
+    bool synced = true;                                 // every source has been read through
+};
+
+class store {
+public:
+    explicit store(parse_options options = {});
+
+    // Parses `text` as document `doc_id`. Returns its errors (empty = accepted,
+    // and its specs replace the document's previous ones). On error the last
+    // good specs of this document are kept.
+    std::vector<diagnostic> put(const std::string& doc_id, std::string_view text);
+
+    // Like put, for specs already parsed (Kafka checks key/name first).
+    std::vector<diagnostic> put_specs(const std::string& doc_id, std::vector<spec> specs);
+
+    // Records errors for a document without touching its last good specs.
+    void put_errors(const std::string& doc_id, std::vector<diagnostic> errors);
+
+    // Forgets the document and its specs. Not an error if it is unknown.
+    void erase(const std::string& doc_id);
+
+    [[nodiscard]] bool contains(const std::string& doc_id) const;
+    [[nodiscard]] std::vector<std::string> doc_ids() const;
+
+    // Marks whether all sources have been read through (the sync gate).
+    void set_synced(bool synced);
+
+    // The current snapshot; rebuilt lazily after a change, shared otherwise.
+    [[nodiscard]] std::shared_ptr<const snapshot> current();
+
+private:
+    struct document {
+        std::vector<spec> good;                 // last good specs
+        std::vector<diagnostic> errors;         // errors of the latest version
+    };
+    parse_options options_;
+    std::map<std::string, document> docs_;
+    bool synced_ = true;
+    std::uint64_t version_ = 0;
+    std::shared_ptr<const snapshot> cached_;
+};
+
+}  // namespace driftless::desired_state

@@ -1,0 +1,122 @@
+// The seam between the reconciler and a container runtime.
+//
+// A driver speaks one runtime's API and knows nothing of files or Kafka.
+// It only ever reads, changes or removes objects whose owner label equals
+// its owner id; an unowned object is reported, never touched.
+//
+// Every call is a coroutine on the reconciler's io_context and never blocks
+// the thread. Every call has a timeout and returns its failure as a value.
+//
+// Retry contract, by error::code:
+//   "unreachable", "timeout"  the engine did not answer: the whole pass is
+//                             abandoned and retried with backoff.
+//   "conflict"                an unowned object holds the name: reported,
+//                             retried with backoff (it may go away).
+//   "not_found"               the object vanished meanwhile: not an error for
+//                             remove; for other calls the next pass re-lists.
+//   "invalid", "engine", ...  the engine refused: retried per object with
+//                             exponential backoff, the rest goes on.
+#pragma once
+
+#include <utility>  // Boost 1.74's awaitable.hpp needs it first
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "desired_state/result.hpp"
+#include "desired_state/spec.hpp"
+#include "desired_state/store.hpp"
+
+namespace driftless::drivers {
+
+namespace asio = boost::asio;
+using desired_state::desired_entry;
+using desired_state::resource_key;
+
+// One object as the runtime reports it.
+struct actual_object {
+    desired_state::kind kind = desired_state::kind::service;
+    std::string name;
+    std::string id;
+    std::string owner;             // io.driftless.owner label, "" if unowned
+    std::string spec_hash;         // io.driftless.spec-hash label
+    std::string state;             // container: created|running|exited|paused|restarting|dead
+    bool running = true;           // containers: state == running; swarm: running tasks == desired
+    int tasks_running = 0;         // swarm
+    int tasks_desired = 0;         // swarm
+    std::string task_error;        // swarm: latest failed task's reason
+    std::uint64_t version = 0;     // swarm: version index for updates
+
+    [[nodiscard]] resource_key key() const { return {kind, name}; }
+};
+
+struct actual_state {
+    std::vector<actual_object> objects;   // owned objects only
+};
+
+// The reading side. Never changes anything.
+class reader {
+public:
+    virtual ~reader() = default;
+
+    // Owned objects of every kind: one list call per kind, filtered by the
+    // owner label.
+    virtual asio::awaitable<result<actual_state>> list() = 0;
+
+    // Unowned objects holding any of `keys`' names (at most one call per
+    // kind; none when keys is empty). Used to report conflicts before create.
+    virtual asio::awaitable<result<std::vector<actual_object>>> find_unowned(
+        std::vector<resource_key> keys) = 0;
+};
+
+// The writing side. Each call acts on one object.
+class writer {
+public:
+    virtual ~writer() = default;
+
+    // Creates the object (pulling the image per its pull policy) and starts it.
+    virtual asio::awaitable<status> create(const desired_entry& want) = 0;
+    // Brings an owned object whose hash differs to `want`: docker and podman
+    // recreate the container, swarm updates the service in place.
+    virtual asio::awaitable<status> update(const desired_entry& want, const actual_object& have) = 0;
+    // Starts an owned container that is not running.
+    virtual asio::awaitable<status> start(const actual_object& have) = 0;
+    // Stops (with the grace period) and removes an owned object. Not an error
+    // if it is already gone.
+    virtual asio::awaitable<status> remove(const actual_object& have) = 0;
+};
+
+// Runtime events about owned objects. Events only say *when* to look
+// (level-based reconcile); their payload is never acted on.
+class event_source {
+public:
+    virtual ~event_source() = default;
+    // Streams events until the stream breaks (returns its error) or the
+    // coroutine is cancelled. Calls on_event once per event.
+    virtual asio::awaitable<status> watch_events(std::function<void()> on_event) = 0;
+};
+
+class driver : public reader, public writer, public event_source {
+public:
+    [[nodiscard]] virtual std::string name() const = 0;       // "docker", "swarm", "podman"
+    [[nodiscard]] virtual std::string owner() const = 0;
+};
+
+struct driver_options {
+    std::string kind = "docker";                   // docker | swarm | podman
+    std::string owner = "driftless";
+    std::string host;                              // DOCKER_HOST-style endpoint; "" = the driver's default
+    std::chrono::milliseconds timeout{30'000};    // per API call (pulls get longer)
+};
+
+// Makes the driver named by options.kind; an error for an unknown kind or a
+// bad host.
+[[nodiscard]] result<std::unique_ptr<driver>> make_driver(asio::any_io_executor ex, const driver_options& options);
+
+}  // namespace driftless::drivers

@@ -1,0 +1,11 @@
+// The labels that mark what driftless owns (DESIGN.md §4, a contract).
+#pragma once
+
+namespace driftless::drivers::labels {
+
+inline constexpr const char* owner = "io.driftless.owner";
+inline constexpr const char* name = "io.driftless.name";
+inline constexpr const char* spec_hash = "io.driftless.spec-hash";
+inline constexpr const char* kind = "io.driftless.kind";
+
+}  // namespace driftless::drivers::labels

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what driftless builds and tests with, from Debian's archive.
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git curl ca-certificates
+  libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev libssl-dev
+  libspdlog-dev libfmt-dev doctest-dev libcli11-dev libbenchmark-dev
+  docker.io busybox-static kcat prometheus docker-registry docker-compose podman
+  iproute2 procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  [ "$(id -u)" = 0 ] && SUDO= || SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
