@@ -25,7 +25,8 @@ struct parse_options {
     env_lookup env = process_env();
     std::size_t max_bytes = 4 * 1024 * 1024;    // larger documents are rejected with one error
     std::size_t max_depth = 64;                 // nesting deeper than this is rejected
-    std::size_t max_nodes = 1'000'000;          // guards against alias bombs
+    std::size_t max_nodes = 1'000'000;          // nodes visited while reading (aliases count each time): guards against alias bombs
+    std::size_t max_errors = 100;               // reading stops after this many errors, with one more saying so
 };
 
 struct parse_result {

@@ -46,6 +46,7 @@ struct actual_object {
     std::string id;
     std::string owner;             // io.driftless.owner label, "" if unowned
     std::string spec_hash;         // io.driftless.spec-hash label
+    std::string spec_json;         // io.driftless.spec label ("" if absent)
     std::string state;             // container: created|running|exited|paused|restarting|dead
     bool running = true;           // containers: state == running; swarm: running tasks == desired
     int tasks_running = 0;         // swarm
@@ -100,6 +101,9 @@ public:
     // Streams events until the stream breaks (returns its error) or the
     // coroutine is cancelled. Calls on_event once per event.
     virtual asio::awaitable<status> watch_events(std::function<void()> on_event) = 0;
+    // Ends the watch_events in flight, if any: it returns promptly with code
+    // "cancelled". Does not block; call it on the io_context's thread.
+    virtual void cancel_events() {}
 };
 
 class driver : public reader, public writer, public event_source {

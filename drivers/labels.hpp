@@ -7,5 +7,8 @@ inline constexpr const char* owner = "io.driftless.owner";
 inline constexpr const char* name = "io.driftless.name";
 inline constexpr const char* spec_hash = "io.driftless.spec-hash";
 inline constexpr const char* kind = "io.driftless.kind";
+// The canonical spec (compact JSON) the object was made from, so `plan` can
+// name the fields that changed. Informational: the hash label decides.
+inline constexpr const char* spec = "io.driftless.spec";
 
 }  // namespace driftless::drivers::labels

@@ -1,1 +1,306 @@
-int main() { return 0; }
+// The driftless command line (DESIGN.md §6).
+#include <utility>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "desired_state/parse.hpp"
+#include "desired_state/store.hpp"
+#include "drivers/driver.hpp"
+#include "reconciler/log.hpp"
+#include "reconciler/loop.hpp"
+#include "reconciler/sources.hpp"
+#include "reconciler/status_server.hpp"
+#include "watchers/document_files.hpp"
+
+#ifndef DRIFTLESS_VERSION
+#define DRIFTLESS_VERSION "0.0.0"
+#endif
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace driftless;
+
+struct common_flags {
+    std::vector<std::string> sources;
+    std::string driver = "docker";
+    std::string owner = "driftless";
+    std::string log_format = "text";
+    std::string log_level = "info";
+    std::size_t parallel = 8;
+    bool allow_empty = false;
+    std::optional<std::size_t> max_prune;
+    bool allow_mass_prune = false;
+    std::string resync = "30s";
+    std::string listen = "127.0.0.1:9180";
+};
+
+// Durations on the command line: "30s", "500ms", "2m", "1h".
+std::optional<std::chrono::milliseconds> parse_duration_flag(const std::string& text) {
+    std::size_t pos = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &pos);
+    } catch (...) {
+        return std::nullopt;
+    }
+    const std::string unit = text.substr(pos);
+    double ms = 0;
+    if (unit == "ms") ms = value;
+    else if (unit == "s") ms = value * 1000;
+    else if (unit == "m") ms = value * 60'000;
+    else if (unit == "h") ms = value * 3'600'000;
+    else return std::nullopt;
+    if (ms <= 0) return std::nullopt;
+    return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
+void add_source_flags(CLI::App* cmd, common_flags& f) {
+    cmd->add_option("-s,--source", f.sources, "Desired-state source: a folder (PATH or dir:PATH); repeatable")
+        ->envname("DRIFTLESS_SOURCE")
+        ->required();
+    cmd->add_option("--driver", f.driver, "Runtime driver: docker")
+        ->envname("DRIFTLESS_DRIVER")
+        ->check(CLI::IsMember({"docker", "swarm", "podman", "kubernetes"}))
+        ->capture_default_str();
+    cmd->add_option("--owner", f.owner, "Owner id written into io.driftless.owner; only objects with it are touched")
+        ->envname("DRIFTLESS_OWNER")
+        ->capture_default_str();
+    cmd->add_option("--log-format", f.log_format, "Log format: text or json")
+        ->envname("DRIFTLESS_LOG_FORMAT")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    cmd->add_option("--log-level", f.log_level, "Log level: trace, debug, info, warn, error")
+        ->envname("DRIFTLESS_LOG_LEVEL")
+        ->capture_default_str();
+}
+
+void add_apply_flags(CLI::App* cmd, common_flags& f) {
+    cmd->add_option("--parallel", f.parallel, "Actions in flight at once")
+        ->envname("DRIFTLESS_PARALLEL")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cmd->add_flag("--allow-empty", f.allow_empty, "Remove managed objects even when the desired state is empty")
+        ->envname("DRIFTLESS_ALLOW_EMPTY");
+    cmd->add_option("--max-prune", f.max_prune, "Most removals in one pass (default: half of the managed objects, at least 5)")
+        ->envname("DRIFTLESS_MAX_PRUNE");
+    cmd->add_flag("--allow-mass-prune", f.allow_mass_prune, "Remove more than --max-prune objects in one pass")
+        ->envname("DRIFTLESS_ALLOW_MASS_PRUNE");
+}
+
+struct session {
+    asio::io_context io;
+    desired_state::store store;
+    reconciler::sources srcs{io.get_executor(), store};
+    std::unique_ptr<drivers::driver> driver;
+    std::unique_ptr<reconciler::loop> loop;
+};
+
+// Sets up logging, sources, the driver and the loop; nullopt + message on error.
+std::unique_ptr<session> open_session(const common_flags& f, const reconciler::loop_options& options) {
+    if (auto st = reconciler::setup_logging(f.log_format, f.log_level); !st.ok()) {
+        std::fprintf(stderr, "driftless: %s\n", st.err().message.c_str());
+        return nullptr;
+    }
+    auto s = std::make_unique<session>();
+    for (const auto& src : f.sources) {
+        if (auto st = s->srcs.add(src); !st.ok()) {
+            spdlog::error("{}", st.err().message);
+            return nullptr;
+        }
+    }
+    drivers::driver_options d;
+    d.kind = f.driver;
+    d.owner = f.owner;
+    auto made = drivers::make_driver(s->io.get_executor(), d);
+    if (!made.ok()) {
+        spdlog::error("{}", made.err().message);
+        return nullptr;
+    }
+    s->driver = std::move(made).value();
+    s->loop = std::make_unique<reconciler::loop>(s->io.get_executor(), *s->driver, s->store, options);
+    return s;
+}
+
+reconciler::loop_options loop_options_of(const common_flags& f) {
+    reconciler::loop_options o;
+    o.parallel = f.parallel;
+    o.diff.allow_empty = f.allow_empty;
+    o.diff.allow_mass_prune = f.allow_mass_prune;
+    o.diff.max_prune = f.max_prune;
+    return o;
+}
+
+void print_source_errors(const desired_state::snapshot& snap) {
+    for (const auto& e : snap.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+}
+
+// One pass with or without execution; the exit code per DESIGN.md §6.
+int one_pass(const common_flags& f, bool dry_run) {
+    auto s = open_session(f, loop_options_of(f));
+    if (!s) return 1;
+    s->srcs.scan_once();
+    auto snap = s->store.current();
+    print_source_errors(*snap);
+    int code = 1;
+    asio::co_spawn(s->io, s->loop->pass(dry_run), [&](std::exception_ptr e, reconciler::pass_result r) {
+        if (e) {
+            spdlog::error("pass failed unexpectedly");
+            return;
+        }
+        if (!r.engine_ok) {
+            spdlog::error("engine: {}", r.error);
+            return;
+        }
+        if (dry_run) {
+            for (const auto& a : r.plan.actions) std::printf("%s\n", reconciler::plan_line(a).c_str());
+            if (r.plan.removals_held) std::printf("  (%s)\n", r.plan.guard_message.c_str());
+            const auto changes = r.plan.actions.size();
+            if (changes == 0 && r.plan.removals_held == 0) std::printf("converged: nothing to do\n");
+            else
+                std::printf("%zu to create, %zu to update, %zu to remove, %zu conflicts\n", r.plan.count(reconciler::action_type::create),
+                            r.plan.count(reconciler::action_type::update) + r.plan.count(reconciler::action_type::start) +
+                                r.plan.count(reconciler::action_type::drifted),
+                            r.plan.count(reconciler::action_type::remove), r.plan.count(reconciler::action_type::conflict));
+            code = !snap->errors.empty() ? 1 : r.plan.converged() ? 0 : 2;
+            return;
+        }
+        const bool ok = r.all_succeeded() && r.plan.removals_held == 0 && snap->errors.empty();
+        if (r.plan.actions.empty() && r.plan.removals_held == 0) spdlog::info("converged: nothing to do");
+        code = ok ? 0 : 1;
+    });
+    s->io.run();
+    return code;
+}
+
+int run_forever(const common_flags& f) {
+    auto options = loop_options_of(f);
+    auto resync = parse_duration_flag(f.resync);
+    if (!resync) {
+        std::fprintf(stderr, "driftless: --resync \"%s\": expected a duration such as 30s or 5m\n", f.resync.c_str());
+        return 1;
+    }
+    options.resync = *resync;
+    auto address = reconciler::parse_listen(f.listen);
+    if (!address.ok()) {
+        std::fprintf(stderr, "driftless: %s\n", address.err().message.c_str());
+        return 1;
+    }
+    auto s = open_session(f, options);
+    if (!s) return 1;
+    reconciler::status_server server(s->io.get_executor(), [&]() -> const reconciler::loop_status& { return s->loop->status(); });
+    if (auto st = server.listen(*address); !st.ok()) {
+        spdlog::error("{}", st.err().message);
+        return 1;
+    }
+    spdlog::info("driftless {} watching {} source(s) with the {} driver as owner \"{}\"; status on http://{}:{}/", DRIFTLESS_VERSION,
+                 s->srcs.size(), f.driver, f.owner, address->host, server.port());
+    s->srcs.scan_once();
+    for (const auto& e : s->store.current()->errors) spdlog::error("{}", e.to_string());
+    s->srcs.watch([&] {
+        for (const auto& e : s->store.current()->errors) spdlog::error("{}", e.to_string());
+        s->loop->trigger("sources changed");
+    });
+    asio::signal_set signals(s->io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {}: finishing the pass in flight, then exiting", sig);
+        s->srcs.stop();
+        server.stop();
+        s->loop->stop();
+    });
+    bool clean = false;
+    asio::co_spawn(s->io, s->loop->run(), [&](std::exception_ptr e) {
+        clean = !e;
+        signals.cancel();
+        s->io.stop();
+    });
+    s->io.run();
+    return clean ? 0 : 1;
+}
+
+int validate(const std::vector<std::string>& paths) {
+    desired_state::store store;
+    std::size_t files = 0;
+    std::vector<std::string> read_errors;
+    for (const auto& p : paths) {
+        std::vector<watchers::scan_error> errors;
+        auto found = watchers::list_document_files(p, errors);
+        for (const auto& e : errors) read_errors.push_back(e.to_string());
+        for (const auto& file : found) {
+            std::ifstream in(file, std::ios::binary);
+            if (!in) {
+                read_errors.push_back(file.string() + ": cannot read");
+                continue;
+            }
+            std::ostringstream text;
+            text << in.rdbuf();
+            ++files;
+            (void)store.put(file.string(), text.str());
+        }
+    }
+    auto snap = store.current();
+    for (const auto& e : read_errors) std::printf("%s\n", e.c_str());
+    for (const auto& e : snap->errors) std::printf("%s\n", e.to_string().c_str());
+    const std::size_t errors = snap->errors.size() + read_errors.size();
+    std::printf("%zu resource%s in %zu file%s, %zu error%s\n", snap->resources.size(), snap->resources.size() == 1 ? "" : "s", files,
+                files == 1 ? "" : "s", errors, errors == 1 ? "" : "s");
+    return errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"driftless keeps containers converged on what YAML files or Kafka records declare."};
+    app.require_subcommand(1);
+    app.set_help_all_flag("--help-all", "Help for every command");
+
+    common_flags run_flags, plan_flags, apply_flags;
+    auto* run = app.add_subcommand("run", "Converge continuously: watch the sources and the engine, serve status");
+    add_source_flags(run, run_flags);
+    add_apply_flags(run, run_flags);
+    run->add_option("--resync", run_flags.resync, "Full pass at least this often, events or not")
+        ->envname("DRIFTLESS_RESYNC")
+        ->capture_default_str();
+    run->add_option("--listen", run_flags.listen, "Address of /healthz, /readyz, /metrics and /api/v1/state")
+        ->envname("DRIFTLESS_LISTEN")
+        ->capture_default_str();
+
+    auto* plan = app.add_subcommand("plan", "Print what a pass would change; exit 0 converged, 2 changes, 1 error");
+    add_source_flags(plan, plan_flags);
+    plan->add_option("--max-prune", plan_flags.max_prune, "As for apply")->envname("DRIFTLESS_MAX_PRUNE");
+    plan->add_flag("--allow-empty", plan_flags.allow_empty, "As for apply")->envname("DRIFTLESS_ALLOW_EMPTY");
+    plan->add_flag("--allow-mass-prune", plan_flags.allow_mass_prune, "As for apply")->envname("DRIFTLESS_ALLOW_MASS_PRUNE");
+
+    auto* apply = app.add_subcommand("apply", "Run one pass, then exit 0 when converged, 1 on any error");
+    add_source_flags(apply, apply_flags);
+    add_apply_flags(apply, apply_flags);
+
+    std::vector<std::string> validate_paths;
+    auto* validate_cmd = app.add_subcommand("validate", "Check spec files; exit 0 when all are valid, 1 otherwise");
+    validate_cmd->add_option("PATH", validate_paths, "Files or folders (recursive: *.yaml, *.yml, *.json)")->required();
+
+    auto* version = app.add_subcommand("version", "Print the version");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (*version) {
+        std::printf("driftless %s\n", DRIFTLESS_VERSION);
+        return 0;
+    }
+    if (*validate_cmd) return validate(validate_paths);
+    if (*plan) return one_pass(plan_flags, true);
+    if (*apply) return one_pass(apply_flags, false);
+    if (*run) return run_forever(run_flags);
+    return 1;
+}

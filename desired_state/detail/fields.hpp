@@ -1,0 +1,69 @@
+// Readers for the fields of a service, shared by driftless documents and
+// compose files (which spell some keys differently but mean the same).
+// Internal to desired_state. Each reads `n` (the field's value) into its
+// part of the spec and records every problem in `ctx`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "desired_state/detail/reader.hpp"
+#include "desired_state/detail/tree.hpp"
+#include "desired_state/spec.hpp"
+
+namespace driftless::desired_state::detail {
+
+// ports.cpp: short strings ("127.0.0.1:8000-8001:80-81/udp") and long form
+// mappings; ranges expanded, sorted, published ports checked for clashes.
+void read_ports(context& ctx, const node& n, const std::string& field, std::vector<port_mapping>& out);
+
+// mounts.cpp: long form mappings and "SRC:DST[:OPTS]" strings; sorted by
+// target, duplicate targets are errors.
+void read_mounts(context& ctx, const node& n, const std::string& field, std::vector<mount>& out);
+
+// quantities: a scalar read as bytes, nano-CPUs or nanoseconds.
+std::optional<std::int64_t> read_memory(context& ctx, const node& n, const std::string& field);
+std::optional<std::int64_t> read_cpus(context& ctx, const node& n, const std::string& field);
+std::optional<std::int64_t> read_duration(context& ctx, const node& n, const std::string& field);
+
+// command.cpp: a list of strings, or one string split like a shell would.
+void read_command(context& ctx, const node& n, const std::string& field,
+                  std::optional<std::vector<std::string>>& out);
+
+// A reservation larger than its limit is an error at `at`.
+void check_reservations(context& ctx, const node& at, const std::string& field, const resource_limits& limits,
+                        const resource_limits& reservations);
+
+// service_fields.cpp
+std::optional<std::string> read_image(context& ctx, const node& n, const std::string& field);
+std::optional<pull_policy> read_pull(context& ctx, const node& n, const std::string& field);
+std::optional<restart_policy> read_restart(context& ctx, const node& n, const std::string& field);
+std::optional<service_mode> read_mode(context& ctx, const node& n, const std::string& field);
+std::optional<std::string> read_user(context& ctx, const node& n, const std::string& field);
+std::optional<std::int64_t> read_open_files(context& ctx, const node& n, const std::string& field);
+void read_networks(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
+void read_depends_on(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
+void read_constraints(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
+void read_healthcheck(context& ctx, const node& n, const std::string& field, std::optional<healthcheck>& out);
+void read_expose(context& ctx, const node& n, const std::string& field, std::optional<expose_spec>& out);
+// {cpus, memory}: the body of a limit or of a reservation.
+void read_limits(context& ctx, const node& n, const std::string& field, resource_limits& out);
+
+// A service being read: the value plus where some fields were written, for
+// the checks that involve more than one field.
+struct service_draft {
+    service value;
+    const node* image_at = nullptr;
+    const node* replicas_at = nullptr;
+    const node* mode_at = nullptr;
+    std::string replicas_field = "replicas";
+};
+
+// Checks across fields: image required, replicas with mode global,
+// depending on itself.
+void finish_service(context& ctx, const node& doc, const std::string& field_prefix, const std::string& name,
+                    service_draft& draft);
+
+}  // namespace driftless::desired_state::detail

@@ -1,0 +1,99 @@
+// Reading typed values out of a document tree, with every problem recorded
+// as a diagnostic at the value's place. Internal to desired_state.
+//
+// Readers never stop at the first error: they record it and return nullopt
+// so the caller can go on and find the next one. Every node visited counts
+// against parse_options::max_nodes; once the budget is spent one error is
+// recorded and every reader returns nullopt (aliases make a small document
+// describe a huge tree).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "desired_state/detail/tree.hpp"
+#include "desired_state/diagnostic.hpp"
+#include "desired_state/parse.hpp"
+
+namespace driftless::desired_state::detail {
+
+// "a.b", "a" (prefix empty) and "a[3]" field paths.
+[[nodiscard]] std::string join(const std::string& prefix, std::string_view key);
+[[nodiscard]] std::string index(const std::string& prefix, std::size_t i);
+// `"text"` with quotes, control characters escaped, long text shortened.
+[[nodiscard]] std::string quote(std::string_view text);
+// The closest candidate within a small edit distance, or "".
+[[nodiscard]] std::string closest(std::string_view word, std::span<const std::string_view> candidates);
+
+class context {
+public:
+    context(std::string path, const parse_options& options, std::vector<diagnostic>& errors);
+
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] const parse_options& options() const noexcept { return options_; }
+    [[nodiscard]] source_location where(const node& n) const { return {path_, n.line, n.column}; }
+
+    void error(const node& at, const std::string& field, std::string message);
+    // An error about a scalar value: `field: "value": message`.
+    void value_error(const node& at, const std::string& field, std::string_view value, std::string message);
+
+    // Counts one visit; false once the budget is spent.
+    bool visit(const node& n);
+    [[nodiscard]] bool exhausted() const noexcept { return exhausted_; }
+    [[nodiscard]] std::size_t error_count() const noexcept { return errors_.size(); }
+
+    // A scalar's text after ${VAR} expansion. Null is accepted only when
+    // null_as_empty (then ""). Type errors and expansion errors recorded.
+    std::optional<std::string> string(const node& n, const std::string& field, bool null_as_empty = false);
+    std::optional<bool> boolean(const node& n, const std::string& field);
+    std::optional<std::int64_t> integer(const node& n, const std::string& field, std::int64_t min,
+                                        std::int64_t max);
+    // One of `allowed`, with a did-you-mean when close.
+    std::optional<std::string> one_of(const node& n, const std::string& field,
+                                      std::initializer_list<std::string_view> allowed);
+
+    // Type checks recording "expected X, got Y".
+    bool expect_mapping(const node& n, const std::string& field);
+    bool expect_sequence(const node& n, const std::string& field);
+
+    // Calls fn(key, key_node, value_node) for each pair of a mapping, in
+    // order. Keys that are not strings and keys written twice are reported
+    // here and not passed on.
+    void each_pair(const node& map, const std::string& field,
+                   const std::function<void(const std::string&, const node&, const node&)>& fn);
+    // Each item of a sequence with its field path.
+    void each_item(const node& seq, const std::string& field,
+                   const std::function<void(const std::string&, const node&)>& fn);
+
+    // Reports `key` as unknown (with a did-you-mean among `known`).
+    void unknown_key(const node& key_node, const std::string& field, std::span<const std::string_view> known,
+                     std::string_view what = "");
+
+private:
+    std::string path_;
+    const parse_options& options_;
+    std::vector<diagnostic>& errors_;
+    std::size_t budget_;
+    std::size_t reported_ = 0;
+    bool exhausted_ = false;
+};
+
+// A string map (labels, env, driver_opts) from a mapping of scalars
+// (numbers and booleans as written, null as "") or, when `list_ok`, a list of
+// "KEY=VALUE" (a list entry without "=" is an error). Duplicate keys are
+// errors. `check_key` may return a message for a key that is not allowed.
+void read_string_map(context& ctx, const node& n, const std::string& field, bool list_ok,
+                     std::map<std::string, std::string>& out,
+                     const std::function<std::string(const std::string&)>& check_key = {});
+
+// Labels: read_string_map that rejects the reserved io.driftless. prefix.
+void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out);
+
+}  // namespace driftless::desired_state::detail

@@ -1,0 +1,154 @@
+#include "desired_state/hash.hpp"
+
+#include <algorithm>
+
+#include <openssl/evp.h>
+
+namespace driftless::desired_state {
+
+namespace {
+
+using nlohmann::json;
+
+const char* to_string(pull_policy p) {
+    switch (p) {
+    case pull_policy::missing: return "missing";
+    case pull_policy::always: return "always";
+    case pull_policy::never: return "never";
+    }
+    return "?";
+}
+
+const char* to_string(restart_policy r) {
+    switch (r) {
+    case restart_policy::no: return "no";
+    case restart_policy::always: return "always";
+    case restart_policy::on_failure: return "on-failure";
+    case restart_policy::unless_stopped: return "unless-stopped";
+    }
+    return "?";
+}
+
+const char* to_string(mount_type t) {
+    switch (t) {
+    case mount_type::bind: return "bind";
+    case mount_type::volume: return "volume";
+    case mount_type::tmpfs: return "tmpfs";
+    }
+    return "?";
+}
+
+json optional_list(const std::optional<std::vector<std::string>>& v) { return v ? json(*v) : json(nullptr); }
+
+json limits_json(const resource_limits& l) { return {{"nano_cpus", l.nano_cpus}, {"memory_bytes", l.memory_bytes}}; }
+
+// Every field is written, defaults included. Adding or renaming a key here
+// changes every hash (every object is recreated once): a breaking change.
+json service_json(const service& s) {
+    std::vector<port_mapping> ports = s.ports;
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    json jports = json::array();
+    for (const auto& p : ports)
+        jports.push_back({{"target", p.target},
+                          {"published", p.published},
+                          {"host_ip", p.host_ip},
+                          {"protocol", p.protocol},
+                          {"mode", p.mode}});
+
+    std::vector<mount> mounts = s.mounts;
+    std::sort(mounts.begin(), mounts.end(), [](const mount& a, const mount& b) {
+        return a.target != b.target ? a.target < b.target : a < b;
+    });
+    json jmounts = json::array();
+    for (const auto& m : mounts)
+        jmounts.push_back({{"type", to_string(m.type)},
+                           {"source", m.source},
+                           {"target", m.target},
+                           {"read_only", m.read_only},
+                           {"bind_propagation", m.bind_propagation},
+                           {"volume_nocopy", m.volume_nocopy},
+                           {"tmpfs_size", m.tmpfs_size},
+                           {"tmpfs_mode", m.tmpfs_mode}});
+
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        return v;
+    };
+
+    json health = nullptr;
+    if (s.health) {
+        healthcheck h = *s.health;
+        if (h.disable || (!h.test.empty() && h.test[0] == "NONE")) {
+            h = healthcheck{};
+            h.test = {"NONE"};
+            h.disable = true;
+        }
+        health = {{"test", h.test},
+                  {"interval_ns", h.interval_ns},
+                  {"timeout_ns", h.timeout_ns},
+                  {"start_period_ns", h.start_period_ns},
+                  {"retries", h.retries},
+                  {"disable", h.disable}};
+    }
+    json expose = nullptr;
+    if (s.expose) expose = {{"host", s.expose->host}, {"alias", s.expose->alias}, {"port", s.expose->port}};
+
+    return {{"image", s.image},
+            {"pull", to_string(s.pull)},
+            {"command", optional_list(s.command)},
+            {"entrypoint", optional_list(s.entrypoint)},
+            {"env", s.env},
+            {"ports", std::move(jports)},
+            {"networks", s.networks},
+            {"mounts", std::move(jmounts)},
+            {"user", s.user},
+            {"limits", limits_json(s.limits)},
+            {"reservations", limits_json(s.reservations)},
+            {"open_files", s.open_files},
+            {"restart", to_string(s.restart)},
+            {"healthcheck", std::move(health)},
+            {"stop_grace_period_ns", s.stop_grace_period_ns ? json(*s.stop_grace_period_ns) : json(nullptr)},
+            {"depends_on", sorted(s.depends_on)},
+            {"replicas", s.replicas},
+            {"mode", s.mode == service_mode::global ? "global" : "replicated"},
+            {"constraints", sorted(s.constraints)},
+            {"expose", std::move(expose)}};
+}
+
+}  // namespace
+
+json canonical_json(const spec& s) {
+    json body;
+    if (const auto* svc = s.as_service()) {
+        body = service_json(*svc);
+    } else if (const auto* net = s.as_network()) {
+        body = {{"driver", net->driver},
+                {"driver_opts", net->driver_opts},
+                {"internal", net->internal},
+                {"attachable", net->attachable}};
+    } else if (const auto* vol = s.as_volume()) {
+        body = {{"driver", vol->driver}, {"driver_opts", vol->driver_opts}};
+    }
+    return {{"kind", to_string(s.kind())}, {"name", s.name}, {"labels", s.labels}, {"spec", std::move(body)}};
+}
+
+std::string spec_hash(const spec& s) {
+    // Same bytes as dump() for valid UTF-8 (all parsed text is); "replace"
+    // only keeps a hand-built spec with broken UTF-8 from throwing.
+    std::string text = canonical_json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) return {};
+    static constexpr char hexdigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * len);
+    for (unsigned int i = 0; i < len; ++i) {
+        out += hexdigits[digest[i] >> 4];
+        out += hexdigits[digest[i] & 0xF];
+    }
+    return out;
+}
+
+}  // namespace driftless::desired_state

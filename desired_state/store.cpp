@@ -1,0 +1,112 @@
+#include "desired_state/store.hpp"
+
+#include "desired_state/hash.hpp"
+
+namespace driftless::desired_state {
+
+namespace {
+
+// Specs compare without their origin; a moved document is still a change
+// worth a new snapshot because error places refer to origins.
+bool same(const std::vector<spec>& a, const std::vector<spec>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (!(a[i] == b[i]) || !(a[i].origin == b[i].origin)) return false;
+    return true;
+}
+
+}  // namespace
+
+store::store(parse_options options) : options_(std::move(options)) {}
+
+std::vector<diagnostic> store::put(const std::string& doc_id, std::string_view text) {
+    auto r = parse_text(text, doc_id, options_);
+    if (!r.ok()) {
+        put_errors(doc_id, r.errors);
+        return std::move(r.errors);
+    }
+    return put_specs(doc_id, std::move(r.specs));
+}
+
+std::vector<diagnostic> store::put_specs(const std::string& doc_id, std::vector<spec> specs) {
+    auto [it, fresh] = docs_.try_emplace(doc_id);
+    document& d = it->second;
+    if (fresh || !same(d.good, specs) || !d.errors.empty()) {
+        d.good = std::move(specs);
+        d.errors.clear();
+        cached_.reset();
+    }
+    return {};
+}
+
+void store::put_errors(const std::string& doc_id, std::vector<diagnostic> errors) {
+    auto [it, fresh] = docs_.try_emplace(doc_id);
+    document& d = it->second;
+    if (fresh || d.errors != errors) {
+        d.errors = std::move(errors);
+        cached_.reset();
+    }
+}
+
+void store::erase(const std::string& doc_id) {
+    if (docs_.erase(doc_id) != 0) cached_.reset();
+}
+
+bool store::contains(const std::string& doc_id) const { return docs_.count(doc_id) != 0; }
+
+std::vector<std::string> store::doc_ids() const {
+    std::vector<std::string> ids;
+    ids.reserve(docs_.size());
+    for (const auto& [id, d] : docs_) ids.push_back(id);
+    return ids;
+}
+
+void store::set_synced(bool synced) {
+    if (synced_ != synced) {
+        synced_ = synced;
+        cached_.reset();
+    }
+}
+
+std::shared_ptr<const snapshot> store::current() {
+    if (cached_) return cached_;
+    auto snap = std::make_shared<snapshot>();
+    // A rebuild happens only after a change (or on the very first call), so
+    // every distinct snapshot gets a new version.
+    snap->version = ++version_;
+    snap->synced = synced_;
+    snap->documents = docs_.size();
+
+    // Who defines each key; more than one definer is a conflict.
+    std::map<resource_key, std::vector<std::pair<const std::string*, const spec*>>> definers;
+    for (const auto& [id, d] : docs_)
+        for (const auto& s : d.good) definers[key_of(s)].emplace_back(&id, &s);
+
+    std::map<std::string, std::vector<diagnostic>> conflicts;  // doc_id -> conflict errors
+    for (const auto& [key, list] : definers) {
+        if (list.size() == 1) {
+            const auto& [id, s] = list.front();
+            snap->resources.emplace(key, desired_entry{*s, spec_hash(*s), *id});
+            continue;
+        }
+        snap->held.insert(key);
+        // One error per definition, each naming the other places.
+        for (const auto& [id, s] : list) {
+            std::string others;
+            for (const auto& [other_id, other] : list)
+                if (other != s) others += (others.empty() ? "" : ", ") + other->origin.to_string();
+            conflicts[*id].push_back({s->origin, "name",
+                                      std::string(to_string(key.kind)) + " \"" + key.name + "\" is also defined at " +
+                                          others + "; neither is applied until one is removed"});
+        }
+    }
+    for (const auto& [id, d] : docs_) {
+        snap->errors.insert(snap->errors.end(), d.errors.begin(), d.errors.end());
+        if (auto c = conflicts.find(id); c != conflicts.end())
+            snap->errors.insert(snap->errors.end(), c->second.begin(), c->second.end());
+    }
+    cached_ = std::move(snap);
+    return cached_;
+}
+
+}  // namespace driftless::desired_state

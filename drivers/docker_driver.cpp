@@ -1,0 +1,364 @@
+#include "drivers/docker_driver.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "desired_state/hash.hpp"
+#include "drivers/docker_container_body.hpp"
+#include "drivers/docker_listing.hpp"
+#include "drivers/docker_network_body.hpp"
+#include "drivers/docker_volume_body.hpp"
+#include "drivers/engine_error.hpp"
+#include "drivers/image_reference.hpp"
+#include "drivers/labels.hpp"
+#include "drivers/names.hpp"
+#include "drivers/url.hpp"
+
+namespace driftless::drivers::docker {
+
+using nlohmann::json;
+namespace ds = desired_state;
+
+namespace {
+
+std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+
+std::string owner_filter(const std::string& owner) {
+    return filters_json({{"label", {std::string(labels::owner) + "=" + owner}}});
+}
+
+std::string spec_json(const ds::spec& s) { return ds::canonical_json(s).dump(); }
+
+// The Id field of a create answer, checked before it goes into a path.
+result<std::string> created_id(const engine_response& r, const std::string& what) {
+    const auto j = json::parse(r.body, nullptr, false);
+    if (j.is_object() && j.contains("Id") && j["Id"].is_string()) {
+        auto id = j["Id"].get<std::string>();
+        if (valid_object_id(id)) return id;
+    }
+    return error{"engine", what + ": the engine's answer has no valid Id"};
+}
+
+}  // namespace
+
+docker_driver::docker_driver(asio::any_io_executor ex, docker_driver_options options)
+    : options_(std::move(options)), client_(std::move(ex), options_.host, options_.timeout) {}
+
+docker_driver::~docker_driver() = default;
+
+status docker_driver::refuse_unless_owned(const actual_object& have, const char* action) const {
+    if (have.owner == options_.owner) return {};
+    return error{"conflict", std::string("refusing to ") + action + " " + ds::to_string(have.kind) + " " +
+                                 in_quotes(have.name) + ": it is owned by " +
+                                 (have.owner.empty() ? std::string("nobody (not made by driftless)")
+                                                     : in_quotes(have.owner)) +
+                                 ", not by " + in_quotes(options_.owner)};
+}
+
+// ---- reading ---------------------------------------------------------------
+
+asio::awaitable<result<actual_state>> docker_driver::list() {
+    const std::string f = owner_filter(options_.owner);
+    actual_state out;
+
+    // Targets are built in statements of their own: GCC 12 cannot keep a
+    // braced initializer list alive across a co_await.
+    const std::string containers_target = "/containers/json" + query_string({{"all", "1"}, {"filters", f}});
+    const std::string networks_target = "/networks" + query_string({{"filters", f}});
+    const std::string volumes_target = "/volumes" + query_string({{"filters", f}});
+    auto containers = co_await client_.call(http_method::get, containers_target);
+    if (!containers) co_return with_context(std::move(containers).err(), "list containers");
+    auto c = parse_container_list(containers->body, naming::by_label);
+    if (!c) co_return std::move(c).err();
+
+    auto networks = co_await client_.call(http_method::get, networks_target);
+    if (!networks) co_return with_context(std::move(networks).err(), "list networks");
+    auto n = parse_network_list(networks->body, naming::by_label);
+    if (!n) co_return std::move(n).err();
+
+    auto volumes = co_await client_.call(http_method::get, volumes_target);
+    if (!volumes) co_return with_context(std::move(volumes).err(), "list volumes");
+    auto v = parse_volume_list(volumes->body, naming::by_label);
+    if (!v) co_return std::move(v).err();
+
+    // The engine's label filter already did this; checking again costs
+    // nothing and keeps "owned only" true whatever it returns.
+    auto take = [&](std::vector<actual_object>& part) {
+        for (auto& o : part)
+            if (o.owner == options_.owner) out.objects.push_back(std::move(o));
+    };
+    take(*c);
+    take(*n);
+    take(*v);
+    co_return out;
+}
+
+asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_unowned(std::vector<resource_key> keys) {
+    std::map<ds::kind, std::set<std::string>> wanted;
+    for (const auto& k : keys)
+        // A name that fails validation cannot exist on the engine either.
+        if (valid_name(k.name)) wanted[k.kind].insert(k.name);
+
+    std::vector<actual_object> out;
+    auto keep = [&](std::vector<actual_object> found, const std::set<std::string>& names) {
+        for (auto& o : unowned_named(std::move(found), names, options_.owner)) out.push_back(std::move(o));
+    };
+
+    if (const auto it = wanted.find(ds::kind::service); it != wanted.end()) {
+        std::vector<std::string> patterns;
+        for (const auto& n : it->second) patterns.push_back(exact_container_name_regex(n));
+        const std::string target =
+            "/containers/json" + query_string({{"all", "1"}, {"filters", filters_json({{"name", patterns}})}});
+        auto r = co_await client_.call(http_method::get, target);
+        if (!r) co_return with_context(std::move(r).err(), "look for containers by name");
+        auto parsed = parse_container_list(r->body, naming::by_engine);
+        if (!parsed) co_return std::move(parsed).err();
+        keep(std::move(*parsed), it->second);
+    }
+    if (const auto it = wanted.find(ds::kind::network); it != wanted.end()) {
+        const std::vector<std::string> names(it->second.begin(), it->second.end());
+        const std::string target = "/networks" + query_string({{"filters", filters_json({{"name", names}})}});
+        auto r = co_await client_.call(http_method::get, target);
+        if (!r) co_return with_context(std::move(r).err(), "look for networks by name");
+        auto parsed = parse_network_list(r->body, naming::by_engine);
+        if (!parsed) co_return std::move(parsed).err();
+        keep(std::move(*parsed), it->second);
+    }
+    if (const auto it = wanted.find(ds::kind::volume); it != wanted.end()) {
+        const std::vector<std::string> names(it->second.begin(), it->second.end());
+        const std::string target = "/volumes" + query_string({{"filters", filters_json({{"name", names}})}});
+        auto r = co_await client_.call(http_method::get, target);
+        if (!r) co_return with_context(std::move(r).err(), "look for volumes by name");
+        auto parsed = parse_volume_list(r->body, naming::by_engine);
+        if (!parsed) co_return std::move(parsed).err();
+        keep(std::move(*parsed), it->second);
+    }
+    co_return out;
+}
+
+// ---- images ----------------------------------------------------------------
+
+asio::awaitable<status> docker_driver::pull(const std::string& image) {
+    const auto ref = split_image_reference(image);
+    const std::string tag = ref.digest.empty() ? ref.tag : ref.digest;
+    // Pull failures after the answer's header arrive inside the stream.
+    auto on_line = [&image](std::string_view line) -> status {
+        const auto j = json::parse(line, nullptr, false);
+        if (j.is_object() && j.contains("error")) {
+            const auto& e = j["error"];
+            return error{"engine", "pull " + in_quotes(image) + ": " + (e.is_string() ? e.get<std::string>() : e.dump())};
+        }
+        return {};
+    };
+    const std::string target = "/images/create" + query_string({{"fromImage", ref.repository}, {"tag", tag}});
+    auto st = co_await client_.stream(http_method::post, target, {}, on_line, options_.pull_timeout);
+    if (!st && st.err().message.rfind("pull ", 0) != 0) co_return with_context(st.err(), "pull " + in_quotes(image));
+    co_return st;
+}
+
+asio::awaitable<status> docker_driver::ensure_image(const std::string& spec_name, const ds::service& svc) {
+    if (svc.pull == ds::pull_policy::always) co_return co_await pull(svc.image);
+
+    // The image reference passed valid_image_reference: safe in a path.
+    auto r = co_await client_.call(http_method::get, "/images/" + svc.image + "/json");
+    if (r) co_return status{};
+    if (r.err().code != "not_found") co_return with_context(std::move(r).err(), "inspect image " + in_quotes(svc.image));
+    if (svc.pull == ds::pull_policy::never)
+        co_return error{"not_found", "service " + in_quotes(spec_name) + ": image " + in_quotes(svc.image) +
+                                         " is not on the engine and its pull policy is \"never\"; load the image "
+                                         "(docker load or docker pull) or set pull: missing",
+                        404};
+    co_return co_await pull(svc.image);
+}
+
+// ---- creating --------------------------------------------------------------
+
+asio::awaitable<status> docker_driver::create(const desired_entry& want) {
+    switch (want.spec.kind()) {
+    case ds::kind::service: co_return co_await create_container(want);
+    case ds::kind::network: co_return co_await create_network(want);
+    case ds::kind::volume: co_return co_await create_volume(want);
+    }
+    co_return error{"invalid", "unknown kind"};
+}
+
+asio::awaitable<void> docker_driver::discard_container(const std::string& id) {
+    // A half-made container must not stay behind; v=1 also drops the
+    // anonymous volumes it got, which nothing else can be using yet.
+    const std::string target = "/containers/" + id + query_string({{"force", "1"}, {"v", "1"}});
+    auto r = co_await client_.call(http_method::delete_, target);
+    (void)r;
+}
+
+asio::awaitable<status> docker_driver::create_container(const desired_entry& want) {
+    const ds::spec& s = want.spec;
+    if (auto ok = check_container_spec(s); !ok) co_return ok;
+    const ds::service& svc = *s.as_service();
+    const std::string what = "container " + in_quotes(s.name);
+
+    if (auto img = co_await ensure_image(s.name, svc); !img) co_return img;
+
+    const std::string body = container_create_body(s, want.hash, options_.owner, spec_json(s)).dump();
+    const std::string target = "/containers/create" + query_string({{"name", s.name}});
+    auto made = co_await client_.call(http_method::post, target, body);
+    if (!made) {
+        if (made.err().code == "conflict")
+            co_return error{"conflict",
+                            what + ": the name is already in use by another container; remove or rename it (" +
+                                made.err().message + ")",
+                            made.err().http_status};
+        co_return with_context(std::move(made).err(), "create " + what);
+    }
+    auto id = created_id(*made, "create " + what);
+    if (!id) co_return std::move(id).err();
+
+    for (std::size_t i = 1; i < svc.networks.size(); ++i) {
+        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_config(s.name)}}.dump();
+        const std::string target = "/networks/" + svc.networks[i] + "/connect";
+        auto r = co_await client_.call(http_method::post, target, connect);
+        if (!r) {
+            co_await discard_container(*id);
+            co_return with_context(std::move(r).err(), what + ": connect to network " + in_quotes(svc.networks[i]));
+        }
+    }
+    if (svc.replicas == 0) co_return status{};
+    auto started = co_await client_.call(http_method::post, "/containers/" + *id + "/start");
+    if (!started) {
+        co_await discard_container(*id);
+        co_return with_context(std::move(started).err(), "start " + what);
+    }
+    co_return status{};
+}
+
+asio::awaitable<status> docker_driver::create_network(const desired_entry& want) {
+    const ds::spec& s = want.spec;
+    const std::string what = "network " + in_quotes(s.name);
+    if (!valid_name(s.name)) co_return error{"invalid", what + ": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
+    const std::string body = network_create_body(s, want.hash, options_.owner, spec_json(s)).dump();
+    auto r = co_await client_.call(http_method::post, "/networks/create", body);
+    if (!r) {
+        if (r.err().code == "conflict")
+            co_return error{"conflict", what + ": the name is already in use by another network (" + r.err().message + ")",
+                            r.err().http_status};
+        co_return with_context(std::move(r).err(), "create " + what);
+    }
+    co_return status{};
+}
+
+asio::awaitable<status> docker_driver::create_volume(const desired_entry& want) {
+    const ds::spec& s = want.spec;
+    const std::string what = "volume " + in_quotes(s.name);
+    if (!valid_name(s.name)) co_return error{"invalid", what + ": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
+    const std::string body = volume_create_body(s, want.hash, options_.owner, spec_json(s)).dump();
+    auto r = co_await client_.call(http_method::post, "/volumes/create", body);
+    if (!r) co_return with_context(std::move(r).err(), "create " + what);
+    // Creating a volume whose name exists answers with the existing volume
+    // instead of an error: its labels tell whether it is ours.
+    const auto j = json::parse(r->body, nullptr, false);
+    std::string owner;
+    if (j.is_object() && j.contains("Labels") && j["Labels"].is_object() && j["Labels"].contains(labels::owner) &&
+        j["Labels"][labels::owner].is_string())
+        owner = j["Labels"][labels::owner].get<std::string>();
+    if (owner != options_.owner)
+        co_return error{"conflict", what + ": the name is already in use by a volume " +
+                                        (owner.empty() ? std::string("not made by driftless") : "owned by " + in_quotes(owner))};
+    co_return status{};
+}
+
+// ---- changing and removing -------------------------------------------------
+
+asio::awaitable<status> docker_driver::update(const desired_entry& want, const actual_object& have) {
+    if (auto ok = refuse_unless_owned(have, "update"); !ok) co_return ok;
+    if (have.kind != want.spec.kind() || have.name != want.spec.name)
+        co_return error{"invalid", "update: " + want.spec.name + " does not match the object " + have.name};
+    // Validate before removing anything, so a bad spec does not cost the
+    // running container.
+    if (const auto* svc = want.spec.as_service(); svc != nullptr) {
+        if (auto ok = check_container_spec(want.spec); !ok) co_return ok;
+        if (auto img = co_await ensure_image(want.spec.name, *svc); !img) co_return img;
+    }
+    if (auto gone = co_await remove(have); !gone) co_return gone;
+    co_return co_await create(want);
+}
+
+asio::awaitable<status> docker_driver::start(const actual_object& have) {
+    if (auto ok = refuse_unless_owned(have, "start"); !ok) co_return ok;
+    if (have.kind != ds::kind::service) co_return status{};
+    if (have.tasks_desired == 0) co_return status{};     // replicas: 0
+    if (!valid_object_id(have.id)) co_return error{"invalid", "start container " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
+    // 304 (already running) counts as success.
+    auto r = co_await client_.call(http_method::post, "/containers/" + have.id + "/start");
+    if (!r) co_return with_context(std::move(r).err(), "start container " + in_quotes(have.name));
+    co_return status{};
+}
+
+asio::awaitable<status> docker_driver::remove_container(const std::string& id, const std::string& name) {
+    const std::string what = "container " + in_quotes(name);
+    // Without `t` the engine waits the container's own StopTimeout, which
+    // create set from stop_grace_period.
+    auto stopped = co_await client_.call(http_method::post, "/containers/" + id + "/stop", {},
+                                         options_.timeout + options_.stop_wait);
+    if (!stopped) {
+        if (stopped.err().code == "not_found") co_return status{};
+        if (stopped.err().code == "unreachable") co_return with_context(std::move(stopped).err(), "stop " + what);
+        // Any other failure to stop (a timeout included): the forced remove
+        // below kills it.
+    }
+    const std::string remove_target = "/containers/" + id + query_string({{"force", "1"}, {"v", "0"}});
+    auto removed = co_await client_.call(http_method::delete_, remove_target);
+    if (!removed && removed.err().code != "not_found") co_return with_context(std::move(removed).err(), "remove " + what);
+    co_return status{};
+}
+
+asio::awaitable<status> docker_driver::remove(const actual_object& have) {
+    if (auto ok = refuse_unless_owned(have, "remove"); !ok) co_return ok;
+    switch (have.kind) {
+    case ds::kind::service: {
+        if (!valid_object_id(have.id))
+            co_return error{"invalid", "remove container " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
+        co_return co_await remove_container(have.id, have.name);
+    }
+    case ds::kind::network: {
+        if (!valid_object_id(have.id))
+            co_return error{"invalid", "remove network " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
+        auto r = co_await client_.call(http_method::delete_, "/networks/" + have.id);
+        if (!r && r.err().code != "not_found") co_return with_context(std::move(r).err(), "remove network " + in_quotes(have.name));
+        co_return status{};
+    }
+    case ds::kind::volume: {
+        // A volume's id is its name.
+        if (!valid_name(have.id))
+            co_return error{"invalid", "remove volume " + in_quotes(have.name) + ": bad name " + in_quotes(have.id)};
+        auto r = co_await client_.call(http_method::delete_, "/volumes/" + have.id);
+        if (!r && r.err().code != "not_found") co_return with_context(std::move(r).err(), "remove volume " + in_quotes(have.name));
+        co_return status{};
+    }
+    }
+    co_return error{"invalid", "unknown kind"};
+}
+
+// ---- events ----------------------------------------------------------------
+
+asio::awaitable<status> docker_driver::watch_events(std::function<void()> on_event) {
+    auto cancel = std::make_shared<stream_cancel>();
+    events_cancel_ = cancel;
+    const std::string target = "/events" + query_string({{"filters", owner_filter(options_.owner)}});
+    line_handler each = [&on_event](std::string_view) -> status {
+        on_event();
+        return {};
+    };
+    auto st = co_await client_.stream(http_method::get, target, {}, std::move(each), std::nullopt, cancel);
+    if (events_cancel_ == cancel) events_cancel_.reset();
+    if (!st) co_return with_context(st.err(), "events stream");
+    co_return error{"unreachable", "events stream: the engine at " + options_.host.to_string() + " ended it"};
+}
+
+void docker_driver::cancel_events() {
+    if (events_cancel_) events_cancel_->cancel();
+}
+
+}  // namespace driftless::drivers::docker

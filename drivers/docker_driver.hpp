@@ -1,0 +1,86 @@
+// The plain Docker driver: one container per Service, one network per
+// Network, one volume per Volume, on a Docker Engine (API >= 1.30).
+//
+// Containers are named after their spec; networks and volumes too. Every
+// object is created with the ownership labels (DESIGN.md §4) and only
+// objects carrying this driver's owner are ever changed or removed: update,
+// start and remove refuse an object of another owner without calling the
+// engine.
+//
+// replicas: 0 creates the container without starting it; such a container
+// is labelled io.driftless.replicas=0 and listed as running = true with
+// tasks_desired = 0 (nothing to start). replicas > 1 is an "invalid" error
+// for that spec: plain Docker runs one container per name.
+//
+// Threading: as engine_client: all calls on one single-threaded executor,
+// any number in flight at once. The driver must outlive its calls.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drivers/docker_host.hpp"
+#include "drivers/driver.hpp"
+#include "drivers/engine_client.hpp"
+
+namespace driftless::drivers::docker {
+
+struct docker_driver_options {
+    std::string owner = "driftless";
+    docker_host host;
+    std::chrono::milliseconds timeout{30'000};            // each API call
+    std::chrono::milliseconds pull_timeout{600'000};      // a whole image pull
+    // Stopping a container waits for its own stop_grace_period (the
+    // engine's StopTimeout); this bounds the wait on top of `timeout`.
+    std::chrono::milliseconds stop_wait{300'000};
+};
+
+class docker_driver final : public driver {
+public:
+    // Does no I/O; the engine is first contacted by the first call.
+    docker_driver(asio::any_io_executor ex, docker_driver_options options);
+    ~docker_driver() override;
+
+    [[nodiscard]] std::string name() const override { return "docker"; }
+    [[nodiscard]] std::string owner() const override { return options_.owner; }
+
+    asio::awaitable<result<actual_state>> list() override;
+    asio::awaitable<result<std::vector<actual_object>>> find_unowned(std::vector<resource_key> keys) override;
+
+    // Services: pulls per the pull policy, creates the container, connects
+    // the networks after the first, starts it (unless replicas is 0). If a
+    // step fails after the container exists, the container is removed
+    // before the error is returned. A name in use is a "conflict".
+    asio::awaitable<status> create(const desired_entry& want) override;
+    // Recreates: stops and removes `have`, then create(want).
+    asio::awaitable<status> update(const desired_entry& want, const actual_object& have) override;
+    asio::awaitable<status> start(const actual_object& have) override;
+    asio::awaitable<status> remove(const actual_object& have) override;
+
+    // GET /events filtered by the owner label: container events (create,
+    // start, die, kill, stop, destroy, ...) of owned containers. Returns
+    // "unreachable" when the engine ends the stream, "cancelled" after
+    // cancel_events().
+    asio::awaitable<status> watch_events(std::function<void()> on_event) override;
+    void cancel_events() override;
+
+    [[nodiscard]] engine_client& client() noexcept { return client_; }
+
+private:
+    asio::awaitable<status> create_container(const desired_entry& want);
+    asio::awaitable<status> create_network(const desired_entry& want);
+    asio::awaitable<status> create_volume(const desired_entry& want);
+    asio::awaitable<status> ensure_image(const std::string& spec_name, const desired_state::service& svc);
+    asio::awaitable<status> pull(const std::string& image);
+    asio::awaitable<status> remove_container(const std::string& id, const std::string& name);
+    asio::awaitable<void> discard_container(const std::string& id);
+    status refuse_unless_owned(const actual_object& have, const char* action) const;
+
+    docker_driver_options options_;
+    engine_client client_;
+    std::shared_ptr<stream_cancel> events_cancel_;       // the watch in flight, if any
+};
+
+}  // namespace driftless::drivers::docker

@@ -1,0 +1,35 @@
+// The labels driftless writes on the objects it creates under Docker-like
+// engines: ownership (DESIGN.md §4) and Traefik routing from `expose:`.
+// Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "desired_state/spec.hpp"
+
+namespace driftless::drivers::docker {
+
+// The ownership labels: io.driftless.owner, .name, .spec-hash, .kind, and
+// io.driftless.spec when `spec_json` is not empty.
+[[nodiscard]] desired_state::string_map ownership_labels(const desired_state::spec& s, std::string_view hash,
+                                                         std::string_view owner, std::string_view spec_json);
+
+// The router and service name Traefik is given for a spec name: '.' separates
+// label key parts in Traefik, so it becomes '-' ("web.api" -> "web-api").
+[[nodiscard]] std::string traefik_router_name(std::string_view spec_name);
+
+// traefik.enable=true, and for router/service R = traefik_router_name(name):
+//   traefik.http.routers.R.rule        = Host(`host`) || Host(`alias`)   (alias only when set)
+//   traefik.http.routers.R.entrypoints = web
+//   traefik.http.services.R.loadbalancer.server.port = <port>
+[[nodiscard]] desired_state::string_map traefik_labels(std::string_view spec_name,
+                                                       const desired_state::expose_spec& expose);
+
+// Every label of an object: Traefik labels, then the user's labels (which
+// may override them, to tune a router), then the ownership labels (which
+// nothing overrides).
+[[nodiscard]] desired_state::string_map object_labels(const desired_state::spec& s, std::string_view hash,
+                                                      std::string_view owner, std::string_view spec_json);
+
+}  // namespace driftless::drivers::docker

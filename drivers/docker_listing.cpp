@@ -1,0 +1,105 @@
+#include "drivers/docker_listing.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "drivers/docker_container_body.hpp"
+#include "drivers/labels.hpp"
+
+namespace driftless::drivers::docker {
+
+using nlohmann::json;
+
+namespace {
+
+std::string string_at(const json& j, const char* key) {
+    if (!j.is_object()) return {};
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+// Labels may be absent or null in list answers.
+void read_labels(const json& item, actual_object& o, naming how, const std::string& engine_name) {
+    const json empty = json::object();
+    const auto it = item.find("Labels");
+    const json& l = it != item.end() && it->is_object() ? *it : empty;
+    o.owner = string_at(l, labels::owner);
+    o.spec_hash = string_at(l, labels::spec_hash);
+    o.spec_json = string_at(l, labels::spec);
+    const std::string labelled = string_at(l, labels::name);
+    o.name = how == naming::by_label && !labelled.empty() ? labelled : engine_name;
+}
+
+error bad_shape(const char* what) { return error{"engine", std::string("unexpected answer to ") + what}; }
+
+}  // namespace
+
+result<std::vector<actual_object>> parse_container_list(std::string_view body, naming how) {
+    const auto j = json::parse(body, nullptr, false);
+    if (!j.is_array()) return bad_shape("GET /containers/json: not a JSON array");
+    std::vector<actual_object> out;
+    for (const auto& item : j) {
+        if (!item.is_object()) return bad_shape("GET /containers/json: an entry is not an object");
+        actual_object o;
+        o.kind = desired_state::kind::service;
+        o.id = string_at(item, "Id");
+        std::string engine_name;
+        if (const auto n = item.find("Names"); n != item.end() && n->is_array() && !n->empty() &&
+                                               n->front().is_string()) {
+            engine_name = n->front().get<std::string>();
+            if (!engine_name.empty() && engine_name.front() == '/') engine_name.erase(0, 1);
+        }
+        read_labels(item, o, how, engine_name);
+        o.state = string_at(item, "State");
+        const bool running = o.state == "running";
+        const auto lit = item.find("Labels");
+        const bool scaled_to_zero = lit != item.end() && lit->is_object() && string_at(*lit, replicas_label) == "0";
+        o.tasks_running = running ? 1 : 0;
+        o.tasks_desired = scaled_to_zero ? 0 : 1;
+        o.running = scaled_to_zero ? true : running;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+result<std::vector<actual_object>> parse_network_list(std::string_view body, naming how) {
+    const auto j = json::parse(body, nullptr, false);
+    if (!j.is_array()) return bad_shape("GET /networks: not a JSON array");
+    std::vector<actual_object> out;
+    for (const auto& item : j) {
+        if (!item.is_object()) return bad_shape("GET /networks: an entry is not an object");
+        actual_object o;
+        o.kind = desired_state::kind::network;
+        o.id = string_at(item, "Id");
+        read_labels(item, o, how, string_at(item, "Name"));
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+result<std::vector<actual_object>> parse_volume_list(std::string_view body, naming how) {
+    const auto j = json::parse(body, nullptr, false);
+    if (!j.is_object()) return bad_shape("GET /volumes: not a JSON object");
+    std::vector<actual_object> out;
+    const auto vols = j.find("Volumes");
+    if (vols == j.end() || vols->is_null()) return out;
+    if (!vols->is_array()) return bad_shape("GET /volumes: Volumes is not an array");
+    for (const auto& item : *vols) {
+        if (!item.is_object()) return bad_shape("GET /volumes: an entry is not an object");
+        actual_object o;
+        o.kind = desired_state::kind::volume;
+        o.id = string_at(item, "Name");
+        read_labels(item, o, how, o.id);
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+std::vector<actual_object> unowned_named(std::vector<actual_object> objects, const std::set<std::string>& names,
+                                         std::string_view owner) {
+    std::vector<actual_object> out;
+    for (auto& o : objects)
+        if (names.count(o.name) != 0 && o.owner != owner) out.push_back(std::move(o));
+    return out;
+}
+
+}  // namespace driftless::drivers::docker

@@ -1,0 +1,35 @@
+// Reading the engine's list answers (GET /containers/json, /networks,
+// /volumes) into actual_objects. Pure functions.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "desired_state/result.hpp"
+#include "drivers/driver.hpp"
+
+namespace driftless::drivers::docker {
+
+// Which name an object is reported under.
+enum class naming {
+    by_label,      // io.driftless.name, else the engine's name (list of owned objects)
+    by_engine,     // the engine's name (conflicts: the name is what collides)
+};
+
+// Each parser fills kind, name, id (volumes: their name), owner, spec_hash,
+// spec_json from the labels. Containers also get state, and running =
+// state == "running"; a container labelled io.driftless.replicas=0 is
+// reported running = true (there is nothing to start) with
+// tasks_desired = 0. An answer that is not the documented JSON shape is an
+// "engine" error.
+[[nodiscard]] result<std::vector<actual_object>> parse_container_list(std::string_view body, naming how);
+[[nodiscard]] result<std::vector<actual_object>> parse_network_list(std::string_view body, naming how);
+[[nodiscard]] result<std::vector<actual_object>> parse_volume_list(std::string_view body, naming how);
+
+// The objects named exactly one of `names` whose owner is not `owner`.
+[[nodiscard]] std::vector<actual_object> unowned_named(std::vector<actual_object> objects,
+                                                       const std::set<std::string>& names, std::string_view owner);
+
+}  // namespace driftless::drivers::docker

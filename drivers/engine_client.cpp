@@ -1,0 +1,324 @@
+// The only translation unit that includes Beast: it is slow to compile, so
+// everything else talks to the engine through engine_client.hpp.
+#include "drivers/engine_client.hpp"
+
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <array>
+#include <limits>
+#include <set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "drivers/api_version.hpp"
+#include "drivers/engine_error.hpp"
+
+namespace driftless::drivers::docker {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+using std::chrono::milliseconds;
+
+namespace {
+
+// The generic protocol lets one stream type carry both unix and TCP sockets.
+using stream_type = beast::basic_stream<asio::generic::stream_protocol, asio::any_io_executor>;
+
+struct connection {
+    explicit connection(const asio::any_io_executor& ex) : stream(ex) {}
+    stream_type stream;
+    beast::flat_buffer buffer;     // kept with the socket: bytes past one answer belong to the next
+    bool cancelled = false;
+};
+
+http::verb to_verb(http_method m) {
+    switch (m) {
+    case http_method::get: return http::verb::get;
+    case http_method::head: return http::verb::head;
+    case http_method::post: return http::verb::post;
+    case http_method::put: return http::verb::put;
+    case http_method::delete_: return http::verb::delete_;
+    }
+    return http::verb::get;
+}
+
+std::string describe(http_method m, std::string_view target) {
+    // The query string can be long (filters); the path is what helps a reader.
+    const auto q = target.find('?');
+    return std::string(http::to_string(to_verb(m))) + " " + std::string(target.substr(0, q));
+}
+
+std::string seconds_text(milliseconds d) {
+    if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
+    return std::to_string(d.count()) + "ms";
+}
+
+// A connection taken from the pool may have been closed by the engine while
+// idle; these errors before any answer byte mean "try a fresh one".
+bool stale(const error_code& ec) {
+    return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
+}
+
+}  // namespace
+
+struct engine_client::impl {
+    impl(asio::any_io_executor e, docker_host h, milliseconds t)
+        : ex(std::move(e)), host(std::move(h)), timeout(t),
+          host_header(host.via == docker_host::transport::tcp ? host.to_string().substr(6) : "docker") {}
+
+    ~impl() {
+        for (auto& c : idle) {
+            error_code ignored;
+            c->stream.socket().close(ignored);
+        }
+    }
+
+    asio::any_io_executor ex;
+    docker_host host;
+    milliseconds timeout;
+    std::string host_header;
+    std::vector<std::unique_ptr<connection>> idle;
+    std::set<connection*> streaming;
+    std::string version;                       // "" until negotiated
+    static constexpr std::size_t max_idle = 16;
+
+    error io_error(const error_code& ec, http_method m, std::string_view target, milliseconds limit) const {
+        if (ec == beast::error::timeout)
+            return error{"timeout", "no answer from the engine at " + host.to_string() + " within " +
+                                        seconds_text(limit) + " (" + describe(m, target) + ")"};
+        return error{"unreachable", "lost the connection to the engine at " + host.to_string() + " (" +
+                                        describe(m, target) + "): " + ec.message()};
+    }
+
+    asio::awaitable<result<std::unique_ptr<connection>>> connect() {
+        auto c = std::make_unique<connection>(ex);
+        error_code ec;
+        c->stream.expires_after(timeout);
+        if (host.via == docker_host::transport::unix_socket) {
+            const asio::generic::stream_protocol::endpoint ep{asio::local::stream_protocol::endpoint(host.path)};
+            co_await c->stream.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+        } else {
+            // Name resolution has no timeout of its own in Asio; DOCKER_HOST
+            // names are local or numeric in practice.
+            asio::ip::tcp::resolver resolver(ex);
+            const auto found = co_await resolver.async_resolve(host.host, std::to_string(host.port),
+                                                               asio::redirect_error(asio::use_awaitable, ec));
+            if (!ec) {
+                std::vector<asio::generic::stream_protocol::endpoint> eps;
+                for (const auto& entry : found) eps.emplace_back(entry.endpoint());
+                co_await c->stream.async_connect(eps, asio::redirect_error(asio::use_awaitable, ec));
+            }
+        }
+        if (ec) {
+            const std::string why = ec == beast::error::timeout ? "timed out after " + seconds_text(timeout)
+                                                                : ec.message();
+            co_return error{"unreachable", "cannot connect to the engine at " + host.to_string() + ": " + why +
+                                               " (is it running? DOCKER_HOST selects another endpoint)"};
+        }
+        c->stream.expires_never();
+        co_return std::move(c);
+    }
+
+    std::unique_ptr<connection> take_idle() {
+        if (idle.empty()) return nullptr;
+        auto c = std::move(idle.back());
+        idle.pop_back();
+        return c;
+    }
+
+    void give_back(std::unique_ptr<connection> c) {
+        c->stream.expires_never();
+        if (idle.size() < max_idle) idle.push_back(std::move(c));
+    }
+
+    http::request<http::string_body> make_request(http_method m, const std::string& target, std::string body) const {
+        http::request<http::string_body> req{to_verb(m), target, 11};
+        req.set(http::field::host, host_header);
+        req.set(http::field::user_agent, "driftless");
+        if (!body.empty() || m == http_method::post || m == http_method::put) {
+            req.set(http::field::content_type, "application/json");
+            req.body() = std::move(body);
+        }
+        req.keep_alive(true);
+        req.prepare_payload();
+        return req;
+    }
+
+    // One request/answer on a pooled or new connection; `target` is complete.
+    asio::awaitable<result<engine_response>> exchange(http_method m, std::string target, std::string body,
+                                                      milliseconds limit) {
+        for (int attempt = 0;; ++attempt) {
+            std::unique_ptr<connection> c = attempt == 0 ? take_idle() : nullptr;
+            const bool reused = c != nullptr;
+            if (!c) {
+                auto fresh = co_await connect();
+                if (!fresh) co_return std::move(fresh).err();
+                c = std::move(*fresh);
+            }
+            auto req = make_request(m, target, body);
+            error_code ec;
+            c->stream.expires_after(limit);
+            co_await http::async_write(c->stream, req, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                if (reused && stale(ec)) continue;
+                co_return io_error(ec, m, target, limit);
+            }
+            http::response_parser<http::string_body> parser;
+            parser.body_limit(std::uint64_t{256} * 1024 * 1024);
+            if (m == http_method::head) parser.skip(true);
+            co_await http::async_read(c->stream, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                if (reused && stale(ec) && !parser.got_some()) continue;
+                co_return io_error(ec, m, target, limit);
+            }
+            auto res = parser.release();
+            engine_response out{static_cast<int>(res.result_int()), std::move(res.body())};
+            if (res.keep_alive()) give_back(std::move(c));
+            if (!http_success(out.status)) co_return http_error(out.status, out.body);
+            co_return out;
+        }
+    }
+
+    asio::awaitable<result<std::string>> negotiate() {
+        if (!version.empty()) co_return version;
+        auto r = co_await exchange(http_method::get, "/version", {}, timeout);
+        if (!r) co_return std::move(r).err();
+        const auto j = nlohmann::json::parse(r->body, nullptr, false);
+        if (!j.is_object() || !j.contains("ApiVersion") || !j["ApiVersion"].is_string())
+            co_return error{"engine", "the engine at " + host.to_string() + " answered GET /version without ApiVersion"};
+        auto v = negotiate_api_version(j["ApiVersion"].get<std::string>());
+        if (!v) co_return std::move(v).err();
+        version = *v;
+        co_return version;
+    }
+
+    asio::awaitable<status> stream_lines(http_method m, std::string target, std::string body, line_handler on_line,
+                                         std::optional<milliseconds> limit, std::shared_ptr<stream_cancel> cancel) {
+        // A stream gets a connection of its own and never returns it to the
+        // pool: it may be cancelled half way through a body.
+        auto fresh = co_await connect();
+        if (!fresh) co_return std::move(fresh).err();
+        std::unique_ptr<connection> c = std::move(*fresh);
+        streaming.insert(c.get());
+        struct unregister {
+            std::set<connection*>& set;
+            connection* c;
+            stream_cancel* cancel;
+            ~unregister() {
+                set.erase(c);
+                if (cancel != nullptr) cancel->hook_ = nullptr;
+            }
+        } guard{streaming, c.get(), cancel.get()};
+        if (cancel) {
+            if (cancel->cancelled_) c->cancelled = true;
+            cancel->hook_ = [conn = c.get()] {
+                conn->cancelled = true;
+                conn->stream.cancel();
+            };
+        }
+
+        const milliseconds shown = limit.value_or(milliseconds{0});
+        auto fail = [&](const error_code& ec) -> error {
+            if (c->cancelled) return error{"cancelled", describe(m, target) + ": cancelled"};
+            return io_error(ec, m, target, shown);
+        };
+
+        if (c->cancelled) co_return fail({});
+        auto req = make_request(m, target, std::move(body));
+        error_code ec;
+        c->stream.expires_after(limit ? std::min(*limit, timeout) : timeout);
+        co_await http::async_write(c->stream, req, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || c->cancelled) co_return fail(ec);
+
+        if (limit) {
+            c->stream.expires_after(*limit);
+        } else {
+            c->stream.expires_never();
+        }
+        http::response_parser<http::buffer_body> parser;
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+        co_await http::async_read_header(c->stream, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || c->cancelled) co_return fail(ec);
+
+        const int code = static_cast<int>(parser.get().result_int());
+        const bool ok = http_success(code);
+        std::string pending;                   // a line not yet complete, or an error body
+        std::array<char, 8192> buf{};
+        while (!parser.is_done()) {
+            parser.get().body().data = buf.data();
+            parser.get().body().size = buf.size();
+            co_await http::async_read(c->stream, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == http::error::need_buffer) ec = {};
+            if (ec || c->cancelled) co_return fail(ec);
+            const std::size_t n = buf.size() - parser.get().body().size;
+            if (!ok) {
+                if (pending.size() < 64 * 1024) pending.append(buf.data(), n);
+                continue;
+            }
+            pending.append(buf.data(), n);
+            std::size_t start = 0;
+            for (std::size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+                std::string_view line(pending.data() + start, nl - start);
+                if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+                if (line.empty()) continue;
+                if (status s = on_line(line); !s) co_return s;
+            }
+            pending.erase(0, start);
+        }
+        if (!ok) co_return http_error(code, pending);
+        if (!pending.empty()) {
+            if (status s = on_line(pending); !s) co_return s;
+        }
+        co_return status{};
+    }
+};
+
+engine_client::engine_client(asio::any_io_executor ex, docker_host host, milliseconds timeout)
+    : impl_(std::make_unique<impl>(std::move(ex), std::move(host), timeout)) {}
+
+engine_client::~engine_client() = default;
+
+asio::awaitable<result<engine_response>> engine_client::call(http_method method, std::string target, std::string body,
+                                                             std::optional<milliseconds> timeout) {
+    auto v = co_await impl_->negotiate();
+    if (!v) co_return std::move(v).err();
+    co_return co_await impl_->exchange(method, "/v" + *v + target, std::move(body), timeout.value_or(impl_->timeout));
+}
+
+asio::awaitable<status> engine_client::stream(http_method method, std::string target, std::string body,
+                                              line_handler on_line, std::optional<milliseconds> timeout,
+                                              std::shared_ptr<stream_cancel> cancel) {
+    auto v = co_await impl_->negotiate();
+    if (!v) co_return std::move(v).err();
+    co_return co_await impl_->stream_lines(method, "/v" + *v + target, std::move(body), std::move(on_line), timeout,
+                                           std::move(cancel));
+}
+
+asio::awaitable<result<std::string>> engine_client::api_version() { return impl_->negotiate(); }
+
+void stream_cancel::cancel() {
+    cancelled_ = true;
+    if (hook_) hook_();
+}
+
+void engine_client::cancel_streams() {
+    for (connection* c : impl_->streaming) {
+        c->cancelled = true;
+        c->stream.cancel();
+    }
+}
+
+const docker_host& engine_client::host() const noexcept { return impl_->host; }
+milliseconds engine_client::timeout() const noexcept { return impl_->timeout; }
+std::size_t engine_client::idle_connections() const noexcept { return impl_->idle.size(); }
+
+}  // namespace driftless::drivers::docker

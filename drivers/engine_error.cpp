@@ -1,0 +1,37 @@
+#include "drivers/engine_error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace driftless::drivers {
+
+bool http_success(int status) noexcept { return (status >= 200 && status < 300) || status == 304; }
+
+std::string error_code_for_http(int status) {
+    switch (status) {
+    case 400: return "invalid";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    default: return "engine";
+    }
+}
+
+error http_error(int status, std::string_view body) {
+    std::string message;
+    const auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_object() && parsed.contains("message") && parsed["message"].is_string()) {
+        message = parsed["message"].get<std::string>();
+    } else {
+        message = std::string(body.substr(0, 512));
+        while (!message.empty() && (message.back() == '\n' || message.back() == '\r' || message.back() == ' '))
+            message.pop_back();
+    }
+    if (message.empty()) message = "the engine answered without a message";
+    return error{error_code_for_http(status), message + " (HTTP " + std::to_string(status) + ")", status};
+}
+
+error with_context(error e, std::string_view context) {
+    e.message = std::string(context) + ": " + e.message;
+    return e;
+}
+
+}  // namespace driftless::drivers

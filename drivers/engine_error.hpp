@@ -1,0 +1,28 @@
+// How an engine's HTTP answer becomes an error value (driver.hpp's retry
+// contract depends on these codes). Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "desired_state/result.hpp"
+
+namespace driftless::drivers {
+
+// Whether an HTTP status is a success for the engine API. 304 (Not Modified:
+// "already started", "already stopped") counts as success.
+[[nodiscard]] bool http_success(int status) noexcept;
+
+// The error code for an unsuccessful HTTP status: 400 "invalid",
+// 404 "not_found", 409 "conflict", anything else "engine".
+[[nodiscard]] std::string error_code_for_http(int status);
+
+// An error for an unsuccessful answer: the code above, http_status set, and
+// as message the engine's JSON `message` field (else the body's text, else
+// the status line), followed by " (HTTP <status>)".
+[[nodiscard]] error http_error(int status, std::string_view body);
+
+// The same error with "`context`: " put before its message.
+[[nodiscard]] error with_context(error e, std::string_view context);
+
+}  // namespace driftless::drivers

@@ -1,0 +1,56 @@
+#include <algorithm>
+#include <functional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "drivers/docker_driver.hpp"
+#include "drivers/docker_host.hpp"
+#include "drivers/driver.hpp"
+
+namespace driftless::drivers {
+
+namespace {
+
+using factory = std::function<result<std::unique_ptr<driver>>(asio::any_io_executor, const driver_options&)>;
+
+result<std::unique_ptr<driver>> make_docker(asio::any_io_executor ex, const driver_options& o) {
+    auto host = docker::docker_host_from_env(o.host);
+    if (!host) return std::move(host).err();
+    docker::docker_driver_options d;
+    d.owner = o.owner;
+    d.host = std::move(*host);
+    d.timeout = o.timeout;
+    return std::unique_ptr<driver>(std::make_unique<docker::docker_driver>(std::move(ex), std::move(d)));
+}
+
+// The drivers this build knows, by --driver name.
+const std::vector<std::pair<std::string_view, factory>>& known_drivers() {
+    static const std::vector<std::pair<std::string_view, factory>> all = {
+        {"docker", make_docker},
+    };
+    return all;
+}
+
+// The owner id goes into label filters and labels: keep it plain.
+bool valid_owner(std::string_view s) {
+    if (s.empty() || s.size() > 63) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+               c == '.';
+    });
+}
+
+}  // namespace
+
+result<std::unique_ptr<driver>> make_driver(asio::any_io_executor ex, const driver_options& options) {
+    if (!valid_owner(options.owner))
+        return error{"invalid", "owner \"" + options.owner + "\": use 1-63 characters of A-Z a-z 0-9 - _ ."};
+    for (const auto& [name, make] : known_drivers())
+        if (name == options.kind) return make(std::move(ex), options);
+    std::string known;
+    for (const auto& [name, make] : known_drivers()) known += (known.empty() ? "" : ", ") + std::string(name);
+    return error{"invalid", "unknown driver \"" + options.kind + "\"; known drivers: " + known};
+}
+
+}  // namespace driftless::drivers

@@ -1,0 +1,48 @@
+#include "drivers/names.hpp"
+
+namespace driftless::drivers {
+
+namespace {
+bool lower_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+}  // namespace
+
+bool valid_name(std::string_view s) noexcept {
+    if (s.size() < 2 || s.size() > 63 || !lower_alnum(s.front())) return false;
+    for (char c : s.substr(1))
+        if (!lower_alnum(c) && c != '_' && c != '.' && c != '-') return false;
+    return true;
+}
+
+bool valid_object_id(std::string_view s) noexcept {
+    if (s.size() < 12 || s.size() > 64) return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+bool valid_image_reference(std::string_view s) noexcept {
+    if (s.empty() || s.size() > 255) return false;
+    const char first = s.front();
+    if (first == '/' || first == '.' || first == '-' || first == ':' || first == '@') return false;
+    if (s.back() == '/' || s.back() == ':' || s.back() == '@') return false;
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                        c == '_' || c == '-' || c == ':' || c == '/' || c == '@';
+        if (!ok) return false;
+    }
+    if (s.find("..") != std::string_view::npos || s.find("//") != std::string_view::npos) return false;
+    if (s.find("/.") != std::string_view::npos) return false;
+    return true;
+}
+
+std::string exact_container_name_regex(std::string_view name) {
+    std::string out = "^/";
+    for (char c : name) {
+        if (c == '.') out += '\\';
+        out += c;
+    }
+    out += '$';
+    return out;
+}
+
+}  // namespace driftless::drivers

@@ -1,0 +1,26 @@
+// Checks on strings before they become part of an engine request path.
+// A path is never built from a string that did not pass one of these.
+// Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace driftless::drivers {
+
+// A spec name: [a-z0-9][a-z0-9_.-]{1,62} (DESIGN.md §3).
+[[nodiscard]] bool valid_name(std::string_view s) noexcept;
+
+// An engine object id: 12 to 64 lowercase hex digits.
+[[nodiscard]] bool valid_object_id(std::string_view s) noexcept;
+
+// An image reference: [registry[:port]/]path[:tag][@digest], at most 255
+// characters of [A-Za-z0-9._:/@-], not starting with '/', '.', '-' or ':',
+// and without "..", "//" or other path tricks.
+[[nodiscard]] bool valid_image_reference(std::string_view s) noexcept;
+
+// The engine's name filter is a regular expression: `^/NAME$` with NAME's
+// regex metacharacters ('.') escaped, for a name that passed valid_name.
+[[nodiscard]] std::string exact_container_name_regex(std::string_view name);
+
+}  // namespace driftless::drivers

@@ -1,0 +1,43 @@
+// Carries a plan out against a driver's writing side.
+//
+// Actions run with bounded parallelism (`parallel` in flight at most) and in
+// the plan's order: an action starts only when every action in its `after`
+// list has succeeded; if one of those failed or was skipped, it is skipped
+// too and says why. Keys still backing off are skipped (not failed).
+// Conflicts and drifted objects are reported, never executed.
+//
+// Threading: a coroutine on the loop's io_context; the writer's calls run
+// concurrently on that one thread.
+#pragma once
+
+#include <utility>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "reconciler/backoff.hpp"
+#include "reconciler/plan.hpp"
+
+namespace driftless::reconciler {
+
+enum class outcome { succeeded, failed, skipped, reported };
+[[nodiscard]] const char* to_string(outcome o) noexcept;
+
+struct action_result {
+    outcome result = outcome::skipped;
+    std::string message;                    // the error, or why it was skipped
+    std::string code;                       // error code for failures
+};
+
+struct execution_report {
+    std::vector<action_result> results;     // one per plan action, same index
+    [[nodiscard]] std::size_t count(outcome o) const noexcept;
+};
+
+// Runs `p` against `w`. Failures are recorded in `b` (per key); successes
+// clear the key's backoff.
+boost::asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, backoff& b, std::size_t parallel);
+
+}  // namespace driftless::reconciler

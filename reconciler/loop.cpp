@@ -1,0 +1,241 @@
+#include "reconciler/loop.hpp"
+
+#include <utility>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+namespace driftless::reconciler {
+
+namespace asio = boost::asio;
+using clock = std::chrono::steady_clock;
+using desired_state::resource_key;
+
+bool pass_result::all_succeeded() const {
+    if (!engine_ok) return false;
+    for (std::size_t i = 0; i < report.results.size(); ++i) {
+        if (report.results[i].result != outcome::succeeded) return false;
+    }
+    return true;
+}
+
+loop::loop(asio::any_io_executor ex, drivers::driver& driver, desired_state::store& store, loop_options options)
+    : ex_(ex),
+      driver_(driver),
+      store_(store),
+      options_(options),
+      rng_(std::random_device{}()),
+      backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); }),
+      engine_backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); },
+                      std::chrono::milliseconds(500), std::chrono::seconds(30)),
+      wake_(ex),
+      events_retry_(ex),
+      hold_(ex) {}
+
+void loop::trigger(const char* why) {
+    if (!dirty_) spdlog::debug("pass requested: {}", why);
+    dirty_ = true;
+    wake_.cancel();
+}
+
+void loop::stop() {
+    stopping_ = true;
+    wake_.cancel();
+    events_retry_.cancel();
+    hold_.cancel();
+}
+
+asio::awaitable<pass_result> loop::pass(bool dry_run) {
+    const auto started = clock::now();
+    auto desired = store_.current();
+    pass_result r;
+
+    auto listed = co_await driver_.list();
+    std::vector<drivers::actual_object> unowned;
+    if (listed.ok()) {
+        auto check = names_to_check(*desired, listed->objects);
+        if (!check.empty()) {
+            auto found = co_await driver_.find_unowned(std::move(check));
+            if (found.ok()) unowned = std::move(found).value();
+            else listed = std::move(found).err();
+        }
+    }
+    if (!listed.ok()) {
+        r.error = listed.err().message;
+        const auto delay = engine_backoff_.fail({}, clock::now(), r.error);
+        engine_retry_at_ = clock::now() + delay;
+        if (status_.engine_error != r.error)
+            spdlog::error("engine: {}; retrying in {} ms, nothing is changed meanwhile", r.error, delay.count());
+        status_.engine_error = r.error;
+        ++status_.metrics.passes_failed;
+        ++status_.metrics.passes;
+        co_return r;
+    }
+    if (!status_.engine_error.empty()) spdlog::info("engine answers again");
+    engine_backoff_.succeed({});
+    status_.engine_error.clear();
+    r.engine_ok = true;
+
+    r.plan = diff(*desired, listed->objects, unowned, options_.diff);
+    if (!r.plan.guard_message.empty() && r.plan.guard_message != status_.guard_message)
+        spdlog::warn("{}", r.plan.guard_message);
+    if (!dry_run && !r.plan.actions.empty()) {
+        for (const auto& a : r.plan.actions) spdlog::info("{}", plan_line(a));
+        r.report = co_await execute(r.plan, driver_, backoff_, options_.parallel);
+        for (std::size_t i = 0; i < r.plan.actions.size(); ++i) {
+            const auto& a = r.plan.actions[i];
+            const auto& res = r.report.results[i];
+            if (res.result == outcome::failed)
+                spdlog::error("{} {}: {}", to_string(a.type), a.key.to_string(), res.message);
+            else if (res.result == outcome::reported && a.type == action_type::conflict)
+                spdlog::warn("conflict {}: {}; it is left untouched", a.key.to_string(), res.message);
+        }
+    }
+    const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+    record(*desired, listed->objects, r, seconds);
+    last_pass_ = clock::now();
+    co_return r;
+}
+
+void loop::record(const desired_state::snapshot& desired, const std::vector<drivers::actual_object>& actual,
+                  const pass_result& r, double seconds) {
+    auto& m = status_.metrics;
+    ++m.passes;
+    m.last_pass_seconds = seconds;
+    m.pass_seconds_sum += seconds;
+    for (std::size_t i = 0; i < r.report.results.size(); ++i)
+        ++m.actions[{to_string(r.plan.actions[i].type), to_string(r.report.results[i].result)}];
+
+    std::map<resource_key, object_status> objects;
+    for (const auto& [key, entry] : desired.resources) {
+        auto& o = objects[key];
+        o.desired_hash = entry.hash;
+        o.observed = "absent";
+    }
+    for (const auto& a : actual) {
+        auto& o = objects[a.key()];
+        o.actual_hash = a.spec_hash;
+        o.observed = a.state.empty() ? "present" : a.state;
+    }
+    for (std::size_t i = 0; i < r.plan.actions.size(); ++i) {
+        const auto& a = r.plan.actions[i];
+        auto& o = objects[a.key];
+        o.drifted = true;
+        o.last_action = to_string(a.type);
+        if (i < r.report.results.size()) {
+            const auto& res = r.report.results[i];
+            o.last_result = to_string(res.result);
+            if (res.result == outcome::failed || res.result == outcome::reported) o.error = res.message;
+            if (res.result == outcome::skipped) o.error = res.message;
+            o.failing = res.result == outcome::failed || a.type == action_type::conflict ||
+                        (res.result == outcome::skipped && !backoff_.due(a.key, clock::now()));
+            if (res.result == outcome::succeeded) o.drifted = false;
+        }
+        if (a.type == action_type::conflict) o.observed = "conflict";
+    }
+    // Objects that failed earlier and are still backing off keep their error.
+    const auto now = clock::now();
+    for (const auto& [key, st] : backoff_.all()) {
+        auto it = objects.find(key);
+        if (it == objects.end()) continue;
+        if (st.not_before > now)
+            it->second.backoff_ms = std::chrono::duration_cast<std::chrono::milliseconds>(st.not_before - now).count();
+        if (it->second.error.empty()) it->second.error = st.last_error;
+        it->second.failing = true;
+    }
+    backoff_.retain([&](const resource_key& k) { return objects.count(k) > 0; });
+
+    std::vector<resource_key> changed;
+    const auto stamp = now_rfc3339();
+    for (auto& [key, o] : objects) {
+        auto old = status_.objects.find(key);
+        if (old == status_.objects.end() || !(old->second == o)) {
+            changed.push_back(key);
+            o.since = stamp;
+        } else {
+            o.since = old->second.since;
+        }
+    }
+    for (const auto& [key, o] : status_.objects)
+        if (!objects.count(key)) changed.push_back(key);
+    status_.objects = std::move(objects);
+
+    status_.ready = true;
+    status_.desired_version = desired.version;
+    status_.desired = desired.resources.size();
+    status_.managed = actual.size();
+    status_.drifted = static_cast<std::size_t>(std::count_if(status_.objects.begin(), status_.objects.end(), [](const auto& kv) { return kv.second.drifted; }));
+    status_.failing = static_cast<std::size_t>(std::count_if(status_.objects.begin(), status_.objects.end(), [](const auto& kv) { return kv.second.failing; }));
+    if (status_.source_errors != desired.errors) m.source_errors_total += desired.errors.size();
+    status_.source_errors = desired.errors;
+    status_.guard_message = r.plan.guard_message;
+    status_.last_pass_at = stamp;
+    status_.last_plan.clear();
+    for (const auto& a : r.plan.actions) status_.last_plan.push_back(plan_line(a));
+    if (r.plan.removals_held) status_.last_plan.push_back("  (" + r.plan.guard_message + ")");
+
+    status_.desired_json = nlohmann::json::object();
+    for (const auto& [key, entry] : desired.resources)
+        status_.desired_json[key.to_string()] = {{"hash", entry.hash}, {"source", entry.spec.origin.to_string()}};
+    status_.actual_json = nlohmann::json::array();
+    for (const auto& a : actual)
+        status_.actual_json.push_back({{"kind", desired_state::to_string(a.kind)}, {"name", a.name}, {"id", a.id},
+                                       {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash}});
+
+    if (on_status_change && !changed.empty()) on_status_change(status_, changed);
+}
+
+asio::awaitable<void> loop::follow_events() {
+    while (!stopping_) {
+        bool connected = false;
+        auto st = co_await driver_.watch_events([this, &connected] {
+            connected = true;
+            ++status_.metrics.engine_events;
+            trigger("engine event");
+        });
+        if (stopping_) break;
+        if (!st.ok()) spdlog::debug("event stream ended: {}", st.err().message);
+        // The engine may have changed while we were not listening.
+        trigger("event stream reconnect");
+        events_retry_.expires_after(connected ? std::chrono::milliseconds(200) : std::chrono::seconds(1));
+        { boost::system::error_code ignored; co_await events_retry_.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
+    }
+}
+
+asio::awaitable<void> loop::run() {
+    asio::co_spawn(ex_, follow_events(), asio::detached);
+    while (!stopping_) {
+        if (!dirty_) {
+            auto deadline = last_pass_ + options_.resync;
+            if (auto due = backoff_.next_due(clock::now())) deadline = std::min(deadline, *due);
+            if (!status_.engine_error.empty()) deadline = std::min(deadline, engine_retry_at_);
+            wake_.expires_at(deadline);
+            boost::system::error_code ec;
+            co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (stopping_) break;
+            if (!ec) dirty_ = true;   // a deadline came due
+        }
+        if (!dirty_) continue;
+        if (!status_.engine_error.empty() && clock::now() < engine_retry_at_) {
+            // The engine is down: wait for the retry time, however often we are poked.
+            hold_.expires_at(engine_retry_at_);
+            { boost::system::error_code ignored; co_await hold_.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
+            if (stopping_) break;
+        }
+        // Coalesce a burst of triggers into one pass.
+        asio::steady_timer debounce(ex_);
+        debounce.expires_after(options_.debounce);
+        { boost::system::error_code ignored; co_await debounce.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
+        if (stopping_) break;
+        dirty_ = false;
+        co_await pass(false);
+    }
+}
+
+}  // namespace driftless::reconciler

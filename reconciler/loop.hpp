@@ -1,0 +1,93 @@
+// The level-triggered reconcile loop (DESIGN.md §1).
+//
+// Every pass re-reads desired state (the store's latest snapshot) and actual
+// state (one list call per kind), diffs them and executes the plan. Events
+// only say *when* to look: a new snapshot, an engine event about an owned
+// object, a backoff coming due, and a periodic resync. Bursts of triggers
+// are coalesced (debounce) and at most one pass runs at a time.
+//
+// The loop keeps nothing that cannot be rebuilt from the engine's labels:
+// a restart, a crash or a second instance with the same owner changes
+// nothing.
+//
+// Threading: everything runs on one io_context thread; trigger() must be
+// called on it (other threads post to it).
+#pragma once
+
+#include <utility>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <functional>
+#include <random>
+#include <string>
+
+#include "desired_state/store.hpp"
+#include "drivers/driver.hpp"
+#include "reconciler/backoff.hpp"
+#include "reconciler/executor.hpp"
+#include "reconciler/plan.hpp"
+#include "reconciler/status.hpp"
+
+namespace driftless::reconciler {
+
+struct loop_options {
+    std::size_t parallel = 8;
+    std::chrono::milliseconds resync{30'000};
+    std::chrono::milliseconds debounce{100};
+    diff_options diff;
+};
+
+struct pass_result {
+    bool engine_ok = false;              // list (and conflict check) answered
+    std::string error;                   // engine error when !engine_ok
+    reconciler::plan plan;
+    execution_report report;             // empty for a dry run
+    [[nodiscard]] bool all_succeeded() const;
+};
+
+class loop {
+public:
+    loop(boost::asio::any_io_executor ex, drivers::driver& driver, desired_state::store& store, loop_options options);
+
+    // Asks for a pass soon; bursts are coalesced.
+    void trigger(const char* why);
+
+    // Lists, diffs and (unless dry_run) executes once. Updates status().
+    boost::asio::awaitable<pass_result> pass(bool dry_run = false);
+
+    // Runs passes until stop() is called, following engine events too.
+    boost::asio::awaitable<void> run();
+
+    // Stops taking work: the pass in flight finishes, then run() returns.
+    void stop();
+
+    [[nodiscard]] const loop_status& status() const noexcept { return status_; }
+    // Notified after every pass with the objects whose status changed.
+    std::function<void(const loop_status&, const std::vector<desired_state::resource_key>& changed)> on_status_change;
+
+private:
+    boost::asio::awaitable<void> follow_events();
+    void record(const desired_state::snapshot& desired, const std::vector<drivers::actual_object>& actual,
+                const pass_result& r, double seconds);
+
+    boost::asio::any_io_executor ex_;
+    drivers::driver& driver_;
+    desired_state::store& store_;
+    loop_options options_;
+    std::mt19937_64 rng_;
+    backoff backoff_;
+    backoff engine_backoff_;
+    loop_status status_;
+    boost::asio::steady_timer wake_;
+    boost::asio::steady_timer events_retry_;
+    boost::asio::steady_timer hold_;           // waits out an engine outage
+    bool dirty_ = true;
+    bool stopping_ = false;
+    std::chrono::steady_clock::time_point last_pass_{};
+    std::chrono::steady_clock::time_point engine_retry_at_{};
+};
+
+}  // namespace driftless::reconciler

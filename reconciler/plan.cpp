@@ -1,0 +1,241 @@
+#include "reconciler/plan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "desired_state/hash.hpp"
+
+namespace driftless::reconciler {
+
+using desired_state::kind;
+
+const char* to_string(action_type t) noexcept {
+    switch (t) {
+    case action_type::create: return "create";
+    case action_type::update: return "update";
+    case action_type::start: return "start";
+    case action_type::remove: return "remove";
+    case action_type::conflict: return "conflict";
+    case action_type::drifted: return "drifted";
+    }
+    return "?";
+}
+
+char symbol(action_type t) noexcept {
+    switch (t) {
+    case action_type::create: return '+';
+    case action_type::remove: return '-';
+    case action_type::conflict: return '!';
+    default: return '~';
+    }
+}
+
+const char* to_string(guard g) noexcept {
+    switch (g) {
+    case guard::none: return "none";
+    case guard::not_synced: return "not_synced";
+    case guard::empty: return "empty";
+    case guard::mass: return "mass";
+    case guard::unparsed_documents: return "unparsed_documents";
+    }
+    return "?";
+}
+
+std::size_t plan::count(action_type t) const noexcept {
+    return static_cast<std::size_t>(std::count_if(actions.begin(), actions.end(), [t](const action& a) { return a.type == t; }));
+}
+
+namespace {
+
+// Top-level fields of two canonical specs that differ, as "env", "ports"...
+// When the old form is unknown (an object made by an older build), say so.
+std::string changed_fields(const desired_entry& want, const actual_object& have) {
+    if (have.spec_json.empty()) return "spec hash changed";
+    nlohmann::json old_json = nlohmann::json::parse(have.spec_json, nullptr, false);
+    if (old_json.is_discarded() || !old_json.is_object()) return "spec hash changed";
+    nlohmann::json new_json = desired_state::canonical_json(want.spec);
+    std::set<std::string> keys;
+    std::vector<std::string> changed;
+    for (auto& [k, v] : new_json.items()) keys.insert(k);
+    for (auto& [k, v] : old_json.items()) keys.insert(k);
+    for (const auto& k : keys) {
+        const bool in_new = new_json.contains(k), in_old = old_json.contains(k);
+        if (!in_new || !in_old || new_json[k] != old_json[k]) {
+            // Descend one level into the body so "service.env" is named, not "service".
+            if (in_new && in_old && new_json[k].is_object() && old_json[k].is_object()) {
+                std::set<std::string> inner;
+                for (auto& [ik, iv] : new_json[k].items()) inner.insert(ik);
+                for (auto& [ik, iv] : old_json[k].items()) inner.insert(ik);
+                for (const auto& ik : inner) {
+                    if (!new_json[k].contains(ik) || !old_json[k].contains(ik) || new_json[k][ik] != old_json[k][ik])
+                        changed.push_back(ik);
+                }
+            } else {
+                changed.push_back(k);
+            }
+        }
+    }
+    if (changed.empty()) return "spec hash changed";
+    std::string out = "changed: ";
+    for (std::size_t i = 0; i < changed.size(); ++i) out += (i ? ", " : "") + changed[i];
+    return out;
+}
+
+// Documents that have errors and no last good version: we cannot know what
+// they declare, so nothing may be removed while they exist.
+std::size_t unparsed_documents(const desired_state::snapshot& desired) {
+    std::set<std::string> with_good;
+    for (const auto& [key, entry] : desired.resources) with_good.insert(entry.doc_id);
+    std::set<std::string> unknown;
+    for (const auto& d : desired.errors) {
+        if (!with_good.count(d.where.path)) unknown.insert(d.where.path);
+    }
+    return unknown.size();
+}
+
+}  // namespace
+
+std::vector<resource_key> names_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& actual) {
+    std::set<resource_key> have;
+    for (const auto& a : actual) have.insert(a.key());
+    std::vector<resource_key> out;
+    for (const auto& [key, entry] : desired.resources) {
+        if (!have.count(key) && !desired.held.count(key)) out.push_back(key);
+    }
+    return out;
+}
+
+plan diff(const desired_state::snapshot& desired, const std::vector<actual_object>& actual,
+          const std::vector<actual_object>& unowned, const diff_options& options) {
+    plan out;
+    std::map<resource_key, const actual_object*> have;
+    for (const auto& a : actual) have.emplace(a.key(), &a);
+    std::map<resource_key, const actual_object*> taken;
+    for (const auto& u : unowned) taken.emplace(u.key(), &u);
+
+    // Wanted objects: create, update, start, conflict, drifted.
+    std::map<resource_key, std::size_t> index_of;     // key -> its action
+    for (const auto& [key, entry] : desired.resources) {
+        if (desired.held.count(key)) continue;
+        auto it = have.find(key);
+        action a;
+        a.key = key;
+        if (it == have.end()) {
+            if (auto t = taken.find(key); t != taken.end()) {
+                a.type = action_type::conflict;
+                a.have = *t->second;
+                a.reason = t->second->owner.empty()
+                               ? "an unmanaged " + std::string(desired_state::to_string(key.kind)) + " holds the name"
+                               : "owned by another driftless instance (owner \"" + t->second->owner + "\")";
+            } else {
+                a.type = action_type::create;
+                a.want = entry;
+            }
+        } else if (it->second->spec_hash != entry.hash) {
+            a.want = entry;
+            a.have = *it->second;
+            a.reason = changed_fields(entry, *it->second);
+            // Networks and volumes are not recreated by themselves: a volume
+            // holds data and a network holds endpoints of running containers.
+            a.type = key.kind == kind::service ? action_type::update : action_type::drifted;
+            if (a.type == action_type::drifted)
+                a.reason += "; remove the " + std::string(key.kind == kind::volume ? "volume" : "network") +
+                            " by hand to apply (driftless does not recreate it)";
+        } else if (!it->second->running && key.kind == kind::service) {
+            const auto* svc = entry.spec.as_service();
+            if (svc && svc->replicas == 0) continue;
+            a.type = action_type::start;
+            a.want = entry;
+            a.have = *it->second;
+            a.reason = "not running (" + (it->second->state.empty() ? std::string("stopped") : it->second->state) + ")";
+        } else {
+            continue;
+        }
+        index_of[key] = out.actions.size();
+        out.actions.push_back(std::move(a));
+    }
+
+    // Owned objects no longer wanted: remove, unless a guard holds them back.
+    std::vector<action> removals;
+    for (const auto& a : actual) {
+        const auto key = a.key();
+        if (desired.resources.count(key) || desired.held.count(key)) continue;
+        action r;
+        r.type = action_type::remove;
+        r.key = key;
+        r.have = a;
+        r.reason = "no longer declared";
+        removals.push_back(std::move(r));
+    }
+    if (!removals.empty()) {
+        const std::size_t managed = actual.size();
+        const std::size_t max_prune = options.max_prune.value_or(std::max<std::size_t>(5, managed / 2));
+        const std::size_t unparsed = unparsed_documents(desired);
+        if (!desired.synced) {
+            out.held_back = guard::not_synced;
+            out.guard_message = "holding back " + std::to_string(removals.size()) +
+                                " removal(s): not every source has been read through yet";
+        } else if (unparsed > 0) {
+            out.held_back = guard::unparsed_documents;
+            out.guard_message = "holding back " + std::to_string(removals.size()) + " removal(s): " +
+                                std::to_string(unparsed) + " document(s) fail to parse and have no last good version";
+        } else if (desired.resources.empty() && desired.held.empty() && !options.allow_empty) {
+            out.held_back = guard::empty;
+            out.guard_message = "holding back " + std::to_string(removals.size()) +
+                                " removal(s): the desired state is empty while " + std::to_string(managed) +
+                                " object(s) are managed (an emptied folder or a missing mount?); pass --allow-empty to remove them";
+        } else if (removals.size() > max_prune && !options.allow_mass_prune) {
+            out.held_back = guard::mass;
+            out.guard_message = "holding back " + std::to_string(removals.size()) + " removal(s): more than --max-prune " +
+                                std::to_string(max_prune) + " of " + std::to_string(managed) +
+                                " managed; pass --allow-mass-prune to remove them";
+        }
+        if (out.held_back != guard::none) {
+            out.removals_held = removals.size();
+            removals.clear();
+        }
+    }
+
+    // Ordering. Services wait for the networks and volumes they use and for
+    // the services they depend on, when those are being made in this plan.
+    auto wait_for = [&](action& a, const resource_key& dep) {
+        if (auto it = index_of.find(dep); it != index_of.end()) {
+            const auto& d = out.actions[it->second];
+            if (d.type == action_type::create || d.type == action_type::update || d.type == action_type::start)
+                a.after.push_back(it->second);
+        }
+    };
+    for (auto& a : out.actions) {
+        if (a.key.kind != kind::service || !a.want) continue;
+        const auto* svc = a.want->spec.as_service();
+        if (!svc) continue;
+        for (const auto& n : svc->networks) wait_for(a, {kind::network, n});
+        for (const auto& m : svc->mounts)
+            if (m.type == desired_state::mount_type::volume) wait_for(a, {kind::volume, m.source});
+        for (const auto& d : svc->depends_on) wait_for(a, {kind::service, d});
+    }
+
+    // Removals: services first (reverse order), then networks and volumes once
+    // every service removal and update (which frees endpoints) is done.
+    std::vector<std::size_t> service_removals_and_updates;
+    for (std::size_t i = 0; i < out.actions.size(); ++i)
+        if (out.actions[i].type == action_type::update && out.actions[i].key.kind == kind::service)
+            service_removals_and_updates.push_back(i);
+    std::stable_sort(removals.begin(), removals.end(), [](const action& x, const action& y) {
+        return (x.key.kind == kind::service) > (y.key.kind == kind::service);
+    });
+    for (auto& r : removals) {
+        if (r.key.kind == kind::service) {
+            service_removals_and_updates.push_back(out.actions.size());
+        } else {
+            r.after = service_removals_and_updates;
+        }
+        out.actions.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace driftless::reconciler

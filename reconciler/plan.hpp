@@ -1,0 +1,74 @@
+// diff(desired, actual) -> plan: the pure heart of the reconciler.
+//
+// No I/O, no clock, no randomness: the same inputs give the same plan, so
+// every rule here is unit-tested without an engine (STYLE.md, "Logic apart
+// from I/O"). The executor carries a plan out; the loop decides when.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "desired_state/store.hpp"
+#include "drivers/driver.hpp"
+
+namespace driftless::reconciler {
+
+using desired_state::desired_entry;
+using desired_state::resource_key;
+using drivers::actual_object;
+
+enum class action_type {
+    create,     // + nothing owned holds the name
+    update,     // ~ owned, hash differs (docker: recreate; swarm: in place)
+    start,      // ~ owned, hash equal, not running
+    remove,     // - owned, no longer desired
+    conflict,   // ! an unowned object holds a wanted name: never touched
+    drifted,    // ~ a change driftless will not make by itself (reported only)
+};
+
+[[nodiscard]] const char* to_string(action_type t) noexcept;
+[[nodiscard]] char symbol(action_type t) noexcept;          // + ~ - !
+
+struct action {
+    action_type type = action_type::create;
+    resource_key key;
+    std::optional<desired_entry> want;      // create, update, start, drifted
+    std::optional<actual_object> have;      // update, start, remove, conflict, drifted
+    std::string reason;                     // for a person: why this action
+    std::vector<std::size_t> after;         // indexes of actions that must succeed first
+};
+
+// Why removals were held back in a pass (DESIGN.md §5, prune guards).
+enum class guard { none, not_synced, empty, mass, unparsed_documents };
+[[nodiscard]] const char* to_string(guard g) noexcept;
+
+struct plan {
+    std::vector<action> actions;            // ordered: execute respecting `after`
+    guard held_back = guard::none;          // removals dropped by a guard
+    std::size_t removals_held = 0;          // how many
+    std::string guard_message;              // one line for the log and /api/v1/state
+
+    [[nodiscard]] bool converged() const noexcept { return actions.empty() && removals_held == 0; }
+    [[nodiscard]] std::size_t count(action_type t) const noexcept;
+};
+
+struct diff_options {
+    bool allow_empty = false;
+    bool allow_mass_prune = false;
+    std::optional<std::size_t> max_prune;   // default: max(5, managed / 2)
+};
+
+// Computes the plan that brings `actual` to `desired`.
+//   actual:   owned objects (one list per kind);
+//   unowned:  objects not owned by this instance that hold wanted names.
+[[nodiscard]] plan diff(const desired_state::snapshot& desired, const std::vector<actual_object>& actual,
+                        const std::vector<actual_object>& unowned, const diff_options& options = {});
+
+// The keys a plan needs checked for conflicts before create: wanted names
+// with no owned object. One find_unowned call covers them.
+[[nodiscard]] std::vector<resource_key> names_to_check(const desired_state::snapshot& desired,
+                                                       const std::vector<actual_object>& actual);
+
+}  // namespace driftless::reconciler

@@ -1,0 +1,96 @@
+#include "reconciler/sources.hpp"
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "watchers/directory_source.hpp"
+#include "watchers/directory_watcher.hpp"
+
+namespace driftless::reconciler {
+
+namespace {
+
+}  // namespace
+
+// Applies one scan's delta to the store. Read errors are a level (the whole
+// current list): each is recorded beside its document, whose last good
+// specs stay, and those no longer listed are cleared. They never erase.
+static void sources_apply(desired_state::store& store, std::set<std::string>& errored,
+                   const std::vector<watchers::document_change>& changes, const std::vector<watchers::scan_error>& errors) {
+    for (const auto& c : changes) {
+        if (c.op == watchers::document_change::op_kind::erase) store.erase(c.doc_id);
+        else (void)store.put(c.doc_id, c.text);
+    }
+    std::map<std::string, std::vector<desired_state::diagnostic>> now;
+    for (const auto& e : errors) now[e.path].push_back(desired_state::diagnostic{{e.path, 0, 0}, "", e.message});
+    for (const auto& path : errored) {
+        if (!now.count(path) && store.contains(path)) store.put_errors(path, {});
+    }
+    errored.clear();
+    for (auto& [path, diags] : now) {
+        store.put_errors(path, std::move(diags));
+        errored.insert(path);
+    }
+}
+
+struct sources::impl {
+    boost::asio::any_io_executor ex;
+    desired_state::store& store;
+    std::vector<std::filesystem::path> folders;
+    std::vector<std::unique_ptr<watchers::directory_source>> scanners;
+    std::vector<std::unique_ptr<watchers::directory_watcher>> watchers;
+    std::vector<std::set<std::string>> errored;    // per folder: paths with read errors
+};
+
+sources::sources(boost::asio::any_io_executor ex, desired_state::store& store) : impl_(new impl{ex, store, {}, {}, {}, {}}) {}
+
+sources::~sources() { stop(); }
+
+status sources::add(const std::string& text) {
+    std::string path = text;
+    if (text.rfind("dir:", 0) == 0) path = text.substr(4);
+    else if (text.find("://") != std::string::npos)
+        return error{"invalid", "-s \"" + text + "\": unknown source scheme; expected a folder (PATH or dir:PATH)"};
+    if (path.empty()) return error{"invalid", "-s \"" + text + "\": empty path"};
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return error{"invalid", "-s \"" + text + "\": no such file or folder"};
+    impl_->folders.emplace_back(path);
+    impl_->scanners.push_back(std::make_unique<watchers::directory_source>(path));
+    impl_->errored.emplace_back();
+    return {};
+}
+
+void sources::scan_once() {
+    for (std::size_t i = 0; i < impl_->scanners.size(); ++i) {
+        auto r = impl_->scanners[i]->scan();
+        sources_apply(impl_->store, impl_->errored[i], r.changes, r.errors);
+    }
+}
+
+void sources::watch(std::function<void()> on_change) {
+    for (std::size_t i = 0; i < impl_->folders.size(); ++i) {
+        auto w = std::make_unique<watchers::directory_watcher>(
+            impl_->ex, impl_->folders[i], watchers::watcher_options{},
+            [this, i, on_change](std::vector<watchers::document_change> changes, std::vector<watchers::scan_error> errors) {
+                sources_apply(impl_->store, impl_->errored[i], changes, errors);
+                on_change();
+            });
+        auto first = w->start();
+        sources_apply(impl_->store, impl_->errored[i], first.changes, first.errors);
+        impl_->watchers.push_back(std::move(w));
+    }
+}
+
+void sources::stop() {
+    if (!impl_) return;
+    for (auto& w : impl_->watchers) w->stop();
+}
+
+std::size_t sources::size() const { return impl_->folders.size(); }
+
+}  // namespace driftless::reconciler

@@ -1,0 +1,106 @@
+#include "reconciler/status.hpp"
+
+#include <ctime>
+#include <sstream>
+
+namespace driftless::reconciler {
+
+std::string now_rfc3339() {
+    using namespace std::chrono;
+    const auto now = system_clock::now();
+    const auto t = system_clock::to_time_t(now);
+    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+    return out;
+}
+
+std::string plan_line(const action& a) {
+    std::string line;
+    line += symbol(a.type);
+    line += ' ';
+    line += a.key.to_string();
+    if (a.type == action_type::create && a.want) {
+        if (const auto* s = a.want->spec.as_service()) line += "  image " + s->image;
+    }
+    if (!a.reason.empty()) line += "  (" + a.reason + ")";
+    return line;
+}
+
+nlohmann::json to_json(const loop_status& s) {
+    nlohmann::json objects = nlohmann::json::array();
+    for (const auto& [key, o] : s.objects) {
+        objects.push_back({{"kind", desired_state::to_string(key.kind)},
+                           {"name", key.name},
+                           {"desired_hash", o.desired_hash},
+                           {"actual_hash", o.actual_hash},
+                           {"observed", o.observed},
+                           {"last_action", o.last_action},
+                           {"last_result", o.last_result},
+                           {"error", o.error},
+                           {"backoff_ms", o.backoff_ms},
+                           {"drifted", o.drifted},
+                           {"failing", o.failing},
+                           {"since", o.since}});
+    }
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& d : s.source_errors)
+        errors.push_back({{"where", d.where.to_string()}, {"field", d.field}, {"message", d.message}, {"text", d.to_string()}});
+    return {{"ready", s.ready},
+            {"engine_error", s.engine_error},
+            {"desired_version", s.desired_version},
+            {"counts", {{"desired", s.desired}, {"managed", s.managed}, {"drifted", s.drifted}, {"failing", s.failing}}},
+            {"desired", s.desired_json},
+            {"actual", s.actual_json},
+            {"last_plan", s.last_plan},
+            {"guard", s.guard_message},
+            {"last_pass_at", s.last_pass_at},
+            {"objects", objects},
+            {"source_errors", errors}};
+}
+
+namespace {
+
+void family(std::ostringstream& out, const char* name, const char* type, const char* help) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+}  // namespace
+
+std::string to_prometheus(const loop_status& s) {
+    std::ostringstream out;
+    const auto& m = s.metrics;
+    family(out, "driftless_passes_total", "counter", "Reconcile passes run.");
+    out << "driftless_passes_total " << m.passes << '\n';
+    family(out, "driftless_pass_failures_total", "counter", "Passes abandoned because the engine failed (list or connect).");
+    out << "driftless_pass_failures_total " << m.passes_failed << '\n';
+    family(out, "driftless_pass_duration_seconds", "gauge", "Duration of the latest pass.");
+    out << "driftless_pass_duration_seconds " << m.last_pass_seconds << '\n';
+    family(out, "driftless_pass_duration_seconds_total", "counter", "Total time spent in passes.");
+    out << "driftless_pass_duration_seconds_total " << m.pass_seconds_sum << '\n';
+    family(out, "driftless_actions_total", "counter", "Actions executed, by kind and result.");
+    for (const auto& [k, v] : m.actions)
+        out << "driftless_actions_total{action=\"" << k.first << "\",result=\"" << k.second << "\"} " << v << '\n';
+    family(out, "driftless_objects", "gauge", "Objects by state: desired, managed, drifted, failing.");
+    out << "driftless_objects{state=\"desired\"} " << s.desired << '\n';
+    out << "driftless_objects{state=\"managed\"} " << s.managed << '\n';
+    out << "driftless_objects{state=\"drifted\"} " << s.drifted << '\n';
+    out << "driftless_objects{state=\"failing\"} " << s.failing << '\n';
+    family(out, "driftless_source_errors", "gauge", "Source documents or records currently in error.");
+    out << "driftless_source_errors " << s.source_errors.size() << '\n';
+    family(out, "driftless_source_errors_total", "counter", "Source errors seen since start.");
+    out << "driftless_source_errors_total " << m.source_errors_total << '\n';
+    family(out, "driftless_engine_up", "gauge", "1 when the engine answered the latest pass.");
+    out << "driftless_engine_up " << (s.engine_error.empty() ? 1 : 0) << '\n';
+    family(out, "driftless_engine_events_total", "counter", "Engine events received.");
+    out << "driftless_engine_events_total " << m.engine_events << '\n';
+    family(out, "driftless_ready", "gauge", "1 after the first completed pass.");
+    out << "driftless_ready " << (s.ready ? 1 : 0) << '\n';
+    return out.str();
+}
+
+}  // namespace driftless::reconciler

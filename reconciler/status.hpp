@@ -1,0 +1,73 @@
+// What the loop knows about itself and the objects it manages, for
+// /api/v1/state, /metrics, the status topic and the log.
+//
+// Written by the loop after each pass, read by the status server: both run
+// on the loop's io_context thread, so there is no locking.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "desired_state/diagnostic.hpp"
+#include "desired_state/spec.hpp"
+#include "reconciler/plan.hpp"
+
+namespace driftless::reconciler {
+
+struct object_status {
+    std::string desired_hash;            // "" when not desired
+    std::string actual_hash;             // "" when absent
+    std::string observed;                // absent | running | exited | ... | conflict
+    std::string last_action;             // create | update | start | remove | ""
+    std::string last_result;             // succeeded | failed | skipped | reported | ""
+    std::string error;                   // the latest error, "" when healthy
+    std::int64_t backoff_ms = 0;         // time until the next try, 0 = none
+    bool drifted = false;                // actual differs from desired
+    bool failing = false;                // the latest action failed or a conflict holds it
+    std::string since;                   // RFC 3339 time of the last change of this status
+    bool operator==(const object_status& o) const {
+        return desired_hash == o.desired_hash && actual_hash == o.actual_hash && observed == o.observed &&
+               last_action == o.last_action && last_result == o.last_result && error == o.error &&
+               drifted == o.drifted && failing == o.failing;
+    }
+};
+
+// Counters and gauges exported as Prometheus metrics.
+struct counters {
+    std::uint64_t passes = 0;
+    std::uint64_t passes_failed = 0;
+    double last_pass_seconds = 0;
+    double pass_seconds_sum = 0;
+    std::map<std::pair<std::string, std::string>, std::uint64_t> actions;  // (kind, result) -> count
+    std::uint64_t source_errors_total = 0;
+    std::uint64_t engine_events = 0;
+};
+
+struct loop_status {
+    bool ready = false;                  // a pass has completed
+    std::string engine_error;            // "" when the engine answers
+    std::uint64_t desired_version = 0;
+    std::size_t desired = 0, managed = 0, drifted = 0, failing = 0;
+    std::vector<desired_state::diagnostic> source_errors;
+    std::vector<std::string> last_plan;  // plan lines as `plan` prints them
+    std::string guard_message;
+    std::string last_pass_at;            // RFC 3339
+    std::map<desired_state::resource_key, object_status> objects;
+    nlohmann::json desired_json = nlohmann::json::object();
+    nlohmann::json actual_json = nlohmann::json::array();
+    counters metrics;
+};
+
+// "+ Service/web  (reason)" — one line per action.
+[[nodiscard]] std::string plan_line(const action& a);
+[[nodiscard]] nlohmann::json to_json(const loop_status& s);
+// Prometheus text exposition format (version 0.0.4).
+[[nodiscard]] std::string to_prometheus(const loop_status& s);
+[[nodiscard]] std::string now_rfc3339();
+
+}  // namespace driftless::reconciler

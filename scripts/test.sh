@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, the parser tests again under ASan+UBSan, and
+# the integration tests against the real engines, which it starts when
+# nothing answers (and leaves running). Idempotent; reuses build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/build.sh
+echo "== parser tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDRIFTLESS_PARSER_ONLY=ON -DDRIFTLESS_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+build-asan/tests/desired_state_tests
+
+echo "== engines" >&2
+bash scripts/start-dockerd.sh
+bash scripts/build-image.sh driftless-test/busybox:1
+bash scripts/build-image.sh driftless/busybox:1
+
+echo "== unit and integration tests" >&2
+ctest --test-dir build --output-on-failure

@@ -1,0 +1,51 @@
+// Helpers shared by the desired_state tests.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "desired_state/parse.hpp"
+
+namespace driftless::desired_state::testing {
+
+// An environment with exactly these variables.
+inline env_lookup fake_env(std::map<std::string, std::string> vars = {}) {
+    return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+        auto it = vars.find(std::string(name));
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+inline parse_options options_with(std::map<std::string, std::string> vars = {}) {
+    parse_options o;
+    o.env = fake_env(std::move(vars));
+    return o;
+}
+
+inline parse_result parse(std::string_view text, std::map<std::string, std::string> vars = {}) {
+    return parse_text(text, "web.yaml", options_with(std::move(vars)));
+}
+
+// Every diagnostic of `text` as "path:line:col: field: message".
+inline std::vector<std::string> errors(std::string_view text, std::map<std::string, std::string> vars = {}) {
+    std::vector<std::string> out;
+    for (const auto& d : parse(text, std::move(vars)).errors) out.push_back(d.to_string());
+    return out;
+}
+
+// The first spec's service; fails the test when parsing failed.
+inline service parse_service(std::string_view text, std::map<std::string, std::string> vars = {}) {
+    auto r = parse(text, std::move(vars));
+    for (const auto& d : r.errors) MESSAGE(d.to_string());
+    REQUIRE(r.ok());
+    REQUIRE(r.specs.size() == 1);
+    REQUIRE(r.specs[0].as_service() != nullptr);
+    return *r.specs[0].as_service();
+}
+
+// A service document with `body` appended to "name: web\nimage: nginx\n".
+inline std::string svc(std::string_view body) { return "name: web\nimage: nginx\n" + std::string(body); }
+
+}  // namespace driftless::desired_state::testing

@@ -1,0 +1,202 @@
+// diff(desired, actual) -> plan: every rule, without an engine.
+#include <doctest/doctest.h>
+
+#include "reconciler/plan.hpp"
+
+using namespace driftless;
+using namespace driftless::reconciler;
+using desired_state::kind;
+
+namespace {
+
+desired_state::desired_entry service_entry(const std::string& name, const std::string& hash,
+                                           std::vector<std::string> depends_on = {},
+                                           std::vector<std::string> networks = {}) {
+    desired_state::spec s;
+    s.name = name;
+    desired_state::service svc;
+    svc.image = "busybox:1";
+    svc.depends_on = std::move(depends_on);
+    svc.networks = std::move(networks);
+    s.body = svc;
+    return {s, hash, name + ".yaml"};
+}
+
+desired_state::desired_entry network_entry(const std::string& name, const std::string& hash) {
+    desired_state::spec s;
+    s.name = name;
+    s.body = desired_state::network{};
+    return {s, hash, name + ".yaml"};
+}
+
+drivers::actual_object owned(kind k, const std::string& name, const std::string& hash, bool running = true) {
+    drivers::actual_object a;
+    a.kind = k;
+    a.name = name;
+    a.id = "id-" + name;
+    a.owner = "me";
+    a.spec_hash = hash;
+    a.running = running;
+    a.state = running ? "running" : "exited";
+    return a;
+}
+
+desired_state::snapshot snapshot_of(std::vector<desired_state::desired_entry> entries) {
+    desired_state::snapshot s;
+    for (auto& e : entries) s.resources[desired_state::key_of(e.spec)] = e;
+    return s;
+}
+
+const action* find(const plan& p, const std::string& key) {
+    for (const auto& a : p.actions)
+        if (a.key.to_string() == key) return &a;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("diff: create, keep, update, start, remove") {
+    auto desired = snapshot_of({service_entry("new", "h1"), service_entry("same", "h2"), service_entry("changed", "h3"),
+                                service_entry("stopped", "h4")});
+    std::vector<drivers::actual_object> actual{owned(kind::service, "same", "h2"), owned(kind::service, "changed", "old"),
+                                               owned(kind::service, "stopped", "h4", false), owned(kind::service, "gone", "h5"),
+                                               owned(kind::service, "gone2", "h6")};
+    auto p = diff(desired, actual, {});
+    REQUIRE(p.actions.size() == 5);
+    CHECK(find(p, "Service/new")->type == action_type::create);
+    CHECK(find(p, "Service/same") == nullptr);
+    CHECK(find(p, "Service/changed")->type == action_type::update);
+    CHECK(find(p, "Service/changed")->reason == "spec hash changed");
+    CHECK(find(p, "Service/stopped")->type == action_type::start);
+    CHECK(find(p, "Service/stopped")->reason == "not running (exited)");
+    CHECK(find(p, "Service/gone")->type == action_type::remove);
+    CHECK(p.held_back == guard::none);
+    CHECK_FALSE(p.converged());
+}
+
+TEST_CASE("diff: converged state gives an empty plan") {
+    auto desired = snapshot_of({service_entry("a", "h1"), network_entry("n", "h2")});
+    auto p = diff(desired, {owned(kind::service, "a", "h1"), owned(kind::network, "n", "h2")}, {});
+    CHECK(p.actions.empty());
+    CHECK(p.converged());
+}
+
+TEST_CASE("diff: an unowned object holding a wanted name is a conflict, never removed") {
+    auto desired = snapshot_of({service_entry("web", "h1")});
+    auto stranger = owned(kind::service, "web", "");
+    stranger.owner = "";
+    auto p = diff(desired, {}, {stranger});
+    REQUIRE(p.actions.size() == 1);
+    CHECK(p.actions[0].type == action_type::conflict);
+    CHECK(p.actions[0].reason == "an unmanaged Service holds the name");
+    CHECK(symbol(p.actions[0].type) == '!');
+
+    SUBCASE("another owner's object is named") {
+        stranger.owner = "team-b";
+        auto q = diff(desired, {}, {stranger});
+        CHECK(q.actions[0].reason == "owned by another driftless instance (owner \"team-b\")");
+    }
+}
+
+TEST_CASE("diff: names_to_check lists wanted names nothing owned holds") {
+    auto desired = snapshot_of({service_entry("a", "h1"), service_entry("b", "h2")});
+    desired.held.insert({kind::service, "c"});
+    auto keys = names_to_check(desired, {owned(kind::service, "a", "h1")});
+    REQUIRE(keys.size() == 1);
+    CHECK(keys[0].name == "b");
+}
+
+TEST_CASE("diff: prune guards hold removals back") {
+    std::vector<drivers::actual_object> actual;
+    for (int i = 0; i < 10; ++i) actual.push_back(owned(kind::service, "s" + std::to_string(i), "h"));
+
+    SUBCASE("empty desired state removes nothing") {
+        auto p = diff(snapshot_of({}), actual, {});
+        CHECK(p.actions.empty());
+        CHECK(p.held_back == guard::empty);
+        CHECK(p.removals_held == 10);
+        CHECK(p.guard_message ==
+              "holding back 10 removal(s): the desired state is empty while 10 object(s) are managed (an emptied folder or a "
+              "missing mount?); pass --allow-empty to remove them");
+        diff_options o;
+        o.allow_empty = true;
+        o.allow_mass_prune = true;
+        CHECK(diff(snapshot_of({}), actual, {}, o).count(action_type::remove) == 10);
+    }
+    SUBCASE("more than half of the managed objects is a mass prune") {
+        auto p = diff(snapshot_of({service_entry("s0", "h"), service_entry("s1", "h"), service_entry("s2", "h"),
+                                   service_entry("s3", "h")}),
+                      actual, {});
+        CHECK(p.held_back == guard::mass);
+        CHECK(p.removals_held == 6);
+        CHECK(p.count(action_type::remove) == 0);
+        diff_options o;
+        o.allow_mass_prune = true;
+        CHECK(diff(snapshot_of({service_entry("s0", "h")}), actual, {}, o).count(action_type::remove) == 9);
+        o = {};
+        o.max_prune = 6;
+        CHECK(diff(snapshot_of({service_entry("s0", "h"), service_entry("s1", "h"), service_entry("s2", "h"),
+                                service_entry("s3", "h")}),
+                   actual, {}, o)
+                  .count(action_type::remove) == 6);
+    }
+    SUBCASE("at most five removals always pass the mass guard") {
+        std::vector<drivers::actual_object> few(actual.begin(), actual.begin() + 6);
+        auto p = diff(snapshot_of({service_entry("s0", "h")}), few, {});
+        CHECK(p.count(action_type::remove) == 5);
+        CHECK(p.held_back == guard::none);
+    }
+    SUBCASE("an unsynced source removes nothing") {
+        auto desired = snapshot_of({service_entry("s0", "h")});
+        desired.synced = false;
+        auto p = diff(desired, actual, {});
+        CHECK(p.held_back == guard::not_synced);
+        CHECK(p.count(action_type::remove) == 0);
+    }
+    SUBCASE("a document with errors and no last good version removes nothing") {
+        auto desired = snapshot_of({service_entry("s0", "h")});
+        desired.errors.push_back({{"broken.yaml", 3, 1}, "image", "bad"});
+        auto p = diff(desired, {actual[0], actual[1]}, {});
+        CHECK(p.held_back == guard::unparsed_documents);
+        CHECK(p.count(action_type::remove) == 0);
+    }
+    SUBCASE("a held name is neither created nor removed") {
+        auto desired = snapshot_of({service_entry("s0", "h")});
+        desired.held.insert({kind::service, "s1"});
+        auto p = diff(desired, {actual[0], actual[1]}, {});
+        CHECK(p.actions.empty());
+    }
+}
+
+TEST_CASE("diff: ordering respects networks, depends_on and removal order") {
+    auto desired = snapshot_of({service_entry("app", "h1", {"db"}, {"front"}), service_entry("db", "h2"),
+                                network_entry("front", "h3")});
+    auto p = diff(desired, {owned(kind::service, "old", "x"), owned(kind::network, "oldnet", "y")}, {});
+    const auto index = [&](const std::string& key) {
+        for (std::size_t i = 0; i < p.actions.size(); ++i)
+            if (p.actions[i].key.to_string() == key) return i;
+        FAIL("missing " << key);
+        return std::size_t{0};
+    };
+    const auto& app = p.actions[index("Service/app")];
+    CHECK(app.after == std::vector<std::size_t>{index("Network/front"), index("Service/db")});
+    CHECK(p.actions[index("Service/db")].after.empty());
+    CHECK(p.actions[index("Network/oldnet")].after == std::vector<std::size_t>{index("Service/old")});
+    CHECK(index("Service/old") < index("Network/oldnet"));
+}
+
+TEST_CASE("diff: a changed network or volume is reported, not recreated") {
+    auto desired = snapshot_of({network_entry("n", "new")});
+    auto p = diff(desired, {owned(kind::network, "n", "old")}, {});
+    REQUIRE(p.actions.size() == 1);
+    CHECK(p.actions[0].type == action_type::drifted);
+    CHECK(p.actions[0].reason ==
+          "spec hash changed; remove the network by hand to apply (driftless does not recreate it)");
+}
+
+TEST_CASE("diff: a service scaled to zero replicas is not started") {
+    auto e = service_entry("idle", "h");
+    std::get<desired_state::service>(e.spec.body).replicas = 0;
+    auto p = diff(snapshot_of({e}), {owned(kind::service, "idle", "h", false)}, {});
+    CHECK(p.actions.empty());
+}

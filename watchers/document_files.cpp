@@ -1,0 +1,148 @@
+#include "watchers/document_files.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace driftless::watchers {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool ends_with(std::string_view s, std::string_view suffix) noexcept {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string os_message(int err) { return std::generic_category().message(err); }
+
+class walker {
+public:
+    walker(document_tree& tree, std::vector<scan_error>& errors) : tree_(tree), errors_(errors) {}
+
+    // Returns false when `dir` could not be listed.
+    bool walk_folder(const fs::path& dir, const struct stat& st, int depth) {
+        // Each folder is entered once: this ends symlink cycles and keeps a
+        // folder reached by two symlinks from yielding each document twice.
+        if (!visited_.emplace(st.st_dev, st.st_ino).second) return true;
+        if (depth > max_walk_depth) {
+            fail(dir, "folders nested deeper than " + std::to_string(max_walk_depth) +
+                          " levels below the root; not read");
+            return true;
+        }
+        tree_.folders.push_back({dir, static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)});
+
+        std::vector<std::pair<std::string, bool>> entries;  // name, is a symlink
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::string name = it->path().filename().string();
+            std::error_code type_ec;
+            const bool is_link = it->is_symlink(type_ec);
+            entries.emplace_back(std::move(name), is_link);
+        }
+        if (ec) {
+            fail(dir, "cannot list folder: " + ec.message());
+            return false;
+        }
+        std::sort(entries.begin(), entries.end());
+
+        for (const auto& [name, is_link] : entries) {
+            // Dot entries are skipped by name before anything is followed:
+            // "..data" itself is never entered, only what non-dot names
+            // point to through it.
+            if (name.empty() || name.front() == '.' || is_editor_temp_name(name)) continue;
+            const fs::path child = dir / name;
+            struct stat cst {};
+            if (::stat(child.c_str(), &cst) != 0) {
+                const int err = errno;
+                if (err == ENOENT && !is_link) continue;  // removed since listed
+                // A broken symlink is reported, whatever its name: it may be
+                // a mount or a folder that is missing, and its documents must
+                // not be taken for deleted.
+                fail(child, (is_link ? "cannot follow symlink: " : "cannot read: ") + os_message(err));
+                continue;
+            }
+            if (S_ISDIR(cst.st_mode)) {
+                (void)walk_folder(child, cst, depth + 1);
+            } else if (is_document_name(name)) {
+                if (S_ISREG(cst.st_mode)) {
+                    tree_.files.push_back(child);
+                } else {
+                    fail(child, "not a regular file; not read");
+                }
+            }
+        }
+        return true;
+    }
+
+    void fail(const fs::path& p, std::string message) {
+        errors_.push_back({p.generic_string(), std::move(message)});
+    }
+
+private:
+    document_tree& tree_;
+    std::vector<scan_error>& errors_;
+    std::set<std::pair<dev_t, ino_t>> visited_;
+};
+
+}  // namespace
+
+bool is_editor_temp_name(std::string_view name) noexcept {
+    if (name.empty()) return false;
+    if (name == "4913") return true;
+    if (name.front() == '#' && name.size() > 1 && name.back() == '#') return true;
+    if (name.starts_with(".#")) return true;
+    if (name.back() == '~') return true;
+    if (ends_with(name, ".tmp")) return true;
+    // vim: ".x.swp", then ".x.swo", ".x.swn", ... and ".x.swx" for its probe.
+    if (name.front() == '.' && name.size() >= 5) {
+        const auto tail = name.substr(name.size() - 4);
+        if (tail.starts_with(".sw") && tail[3] >= 'a' && tail[3] <= 'z') return true;
+    }
+    return false;
+}
+
+bool is_document_name(std::string_view name) noexcept {
+    if (name.empty() || name.front() == '.' || is_editor_temp_name(name)) return false;
+    return ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".json");
+}
+
+bool is_walked_folder_name(std::string_view name) noexcept {
+    return !name.empty() && name.front() != '.' && !is_editor_temp_name(name);
+}
+
+document_tree walk_documents(const std::filesystem::path& root, std::vector<scan_error>& errors) {
+    document_tree tree;
+    walker w(tree, errors);
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0) {
+        tree.root_readable = false;
+        w.fail(root, "cannot read: " + os_message(errno));
+        return tree;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        // A root that cannot be listed is as unreadable as a missing one.
+        tree.root_readable = w.walk_folder(root, st, 0);
+    } else if (S_ISREG(st.st_mode)) {
+        tree.root_is_file = true;
+        tree.files.push_back(root);
+    } else {
+        tree.root_readable = false;
+        w.fail(root, "not a regular file or folder; not read");
+    }
+    std::sort(tree.files.begin(), tree.files.end());
+    return tree;
+}
+
+std::vector<std::filesystem::path> list_document_files(const std::filesystem::path& root,
+                                                       std::vector<scan_error>& errors) {
+    return walk_documents(root, errors).files;
+}
+
+}  // namespace driftless::watchers
