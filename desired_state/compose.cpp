@@ -2,6 +2,221 @@
 
 namespace driftless::desired_state::detail {
 
+namespace {
+
+// Compose keys driftless reads, by where they appear. Anything else is
+// reported as "not supported by driftless" (or as a typo, when close to one
+// of these): a compose setting must never be dropped silently.
+constexpr std::string_view top_keys[] = {"version", "name", "services", "networks", "volumes"};
+constexpr std::string_view service_keys[] = {
+    "image",     "command", "entrypoint", "environment", "labels",   "ports",      "networks",
+    "volumes",   "tmpfs",   "user",       "deploy",      "restart",  "healthcheck", "stop_grace_period",
+    "depends_on", "ulimits", "pull_policy"};
+constexpr std::string_view deploy_keys[] = {"resources", "replicas", "mode", "placement"};
+constexpr std::string_view deploy_resources_keys[] = {"limits", "reservations"};
+constexpr std::string_view placement_keys[] = {"constraints"};
+constexpr std::string_view nofile_keys[] = {"soft", "hard"};
+constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal", "attachable", "labels", "external"};
+constexpr std::string_view volume_keys[] = {"driver", "driver_opts", "labels", "external"};
+
+bool is_extension(const std::string& key) { return key.rfind("x-", 0) == 0; }
+
+// A key driftless does not read: a typo if close to a known key, else a
+// compose feature driftless cannot honour.
+void unsupported(context& ctx, const node& k, const std::string& field, std::span<const std::string_view> known) {
+    if (!closest(k.text, known).empty()) return ctx.unknown_key(k, field, known);
+    ctx.error(k, field, "not supported by driftless");
+}
+
+void read_deploy(context& ctx, const node& n, const std::string& field, service_draft& draft) {
+    if (n.is_null() || !ctx.expect_mapping(n, field)) return;
+    service& s = draft.value;
+    ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
+        std::string f = join(field, key);
+        if (key == "replicas") {
+            draft.replicas_at = &v;
+            draft.replicas_field = f;
+            if (auto r = ctx.integer(v, f, 0, 1'000'000)) s.replicas = static_cast<int>(*r);
+        } else if (key == "mode") {
+            if (auto m = read_mode(ctx, v, f)) s.mode = *m;
+        } else if (key == "resources") {
+            if (v.is_null() || !ctx.expect_mapping(v, f)) return;
+            const node* reservations_at = nullptr;
+            ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
+                std::string f2 = join(f, key2);
+                if (key2 == "limits") {
+                    read_limits(ctx, v2, f2, s.limits);
+                } else if (key2 == "reservations") {
+                    reservations_at = &v2;
+                    read_limits(ctx, v2, f2, s.reservations);
+                } else {
+                    unsupported(ctx, k2, f2, deploy_resources_keys);
+                }
+            });
+            if (reservations_at) check_reservations(ctx, *reservations_at, join(f, "reservations"), s.limits, s.reservations);
+        } else if (key == "placement") {
+            if (v.is_null() || !ctx.expect_mapping(v, f)) return;
+            ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
+                std::string f2 = join(f, key2);
+                if (key2 == "constraints") read_constraints(ctx, v2, f2, s.constraints);
+                else unsupported(ctx, k2, f2, placement_keys);
+            });
+        } else {
+            unsupported(ctx, k, f, deploy_keys);
+        }
+    });
+}
+
+// ulimits: {nofile: N} or {nofile: {soft: N, hard: N}} with soft == hard.
+void read_ulimits(context& ctx, const node& n, const std::string& field, service& s) {
+    if (n.is_null() || !ctx.expect_mapping(n, field)) return;
+    ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
+        std::string f = join(field, key);
+        if (key != "nofile") return ctx.error(k, f, "not supported by driftless (only nofile)");
+        if (!v.is_mapping()) {
+            if (auto o = read_open_files(ctx, v, f)) s.open_files = *o;
+            return;
+        }
+        std::optional<std::int64_t> soft, hard;
+        ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
+            std::string f2 = join(f, key2);
+            if (key2 == "soft") soft = read_open_files(ctx, v2, f2);
+            else if (key2 == "hard") hard = read_open_files(ctx, v2, f2);
+            else ctx.unknown_key(k2, f2, nofile_keys);
+        });
+        if (soft && hard && *soft != *hard) {
+            ctx.error(v, f, "soft and hard limits must be equal (driftless sets both)");
+        } else if (soft || hard) {
+            s.open_files = soft ? *soft : *hard;
+        }
+    });
+}
+
+// tmpfs: "/run" or ["/run", "/tmp"]; each becomes a tmpfs mount.
+void read_tmpfs(context& ctx, const node& n, const std::string& field, std::vector<mount>& out) {
+    auto one = [&](const node& item, const std::string& f) {
+        auto s = ctx.string(item, f);
+        if (!s) return;
+        if (s->empty() || (*s)[0] != '/' || s->find(':') != std::string::npos) {
+            ctx.value_error(item, f, *s, "expected an absolute path (tmpfs options are not supported)");
+            return;
+        }
+        mount m;
+        m.type = mount_type::tmpfs;
+        m.target = *s;
+        out.push_back(std::move(m));
+    };
+    if (n.is_null()) return;
+    if (n.is_sequence()) ctx.each_item(n, field, [&](const std::string& f, const node& item) { one(item, f); });
+    else one(n, field);
+}
+
+void read_compose_service(context& ctx, const std::string& name, const node& key_node, const node& n,
+                          const std::string& field, std::vector<spec>& out) {
+    std::size_t errors_before = ctx.error_count();
+    if (!ctx.expect_mapping(n, field)) return;
+    spec sp;
+    sp.name = name;
+    sp.origin = ctx.where(key_node);
+    service_draft draft;
+    std::vector<mount> tmpfs;
+    const node* volumes_at = nullptr;
+    ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
+        std::string f = join(field, key);
+        if (is_extension(key)) return;
+        if (key == "environment") {
+            read_service_field(ctx, "env", v, f, draft);
+        } else if (key == "volumes") {
+            volumes_at = &v;
+            read_mounts(ctx, v, f, draft.value.mounts);
+        } else if (key == "tmpfs") {
+            read_tmpfs(ctx, v, f, tmpfs);
+        } else if (key == "labels") {
+            read_labels(ctx, v, f, sp.labels);
+        } else if (key == "deploy") {
+            read_deploy(ctx, v, f, draft);
+        } else if (key == "ulimits") {
+            read_ulimits(ctx, v, f, draft.value);
+        } else if (key == "pull_policy") {
+            auto p = ctx.one_of(v, f, {"always", "never", "missing", "if_not_present"});
+            if (p) draft.value.pull = *p == "always" ? pull_policy::always
+                                      : *p == "never" ? pull_policy::never
+                                                      : pull_policy::missing;
+        } else if (key == "image" || key == "command" || key == "entrypoint" || key == "ports" ||
+                   key == "networks" || key == "user" || key == "restart" || key == "healthcheck" ||
+                   key == "stop_grace_period" || key == "depends_on") {
+            read_service_field(ctx, key, v, f, draft);
+        } else {
+            unsupported(ctx, k, f, service_keys);
+        }
+    });
+    // tmpfs mounts join the volumes; a target used by both is an error.
+    for (auto& t : tmpfs) {
+        bool clash = false;
+        for (const auto& m : draft.value.mounts)
+            if (m.target == t.target) clash = true;
+        if (clash) {
+            ctx.error(volumes_at ? *volumes_at : n, join(field, "tmpfs"),
+                      quote(t.target) + ": target is already mounted by " + join(field, "volumes"));
+            continue;
+        }
+        draft.value.mounts.push_back(std::move(t));
+    }
+    std::sort(draft.value.mounts.begin(), draft.value.mounts.end(),
+              [](const mount& a, const mount& b) { return a.target < b.target; });
+    finish_service(ctx, key_node, field, name, draft);
+    if (ctx.error_count() != errors_before) return;
+    sp.body = std::move(draft.value);
+    out.push_back(std::move(sp));
+}
+
+// Top-level networks and volumes: name -> null or settings. `external: true`
+// means "made elsewhere": nothing to create, so no spec.
+template <class Body>
+void read_compose_resources(context& ctx, const node& n, const std::string& field,
+                            std::span<const std::string_view> known, std::vector<spec>& out) {
+    if (n.is_null() || !ctx.expect_mapping(n, field)) return;
+    ctx.each_pair(n, field, [&](const std::string& name, const node& k, const node& v) {
+        std::size_t errors_before = ctx.error_count();
+        std::string f = join(field, name);
+        if (is_extension(name)) return;
+        spec sp;
+        sp.origin = ctx.where(k);
+        if (auto nm = read_name(ctx, k, f)) sp.name = *nm;
+        Body body;
+        bool external = false;
+        if (!v.is_null() && ctx.expect_mapping(v, f)) {
+            ctx.each_pair(v, f, [&](const std::string& key, const node& k2, const node& v2) {
+                std::string f2 = join(f, key);
+                if (key == "driver") {
+                    if (auto d = ctx.string(v2, f2)) body.driver = *d;
+                } else if (key == "driver_opts") {
+                    read_string_map(ctx, v2, f2, false, body.driver_opts);
+                } else if (key == "labels") {
+                    read_labels(ctx, v2, f2, sp.labels);
+                } else if (key == "external") {
+                    if (auto b = ctx.boolean(v2, f2)) external = *b;
+                } else if constexpr (std::is_same_v<Body, network>) {
+                    if (key == "internal") {
+                        if (auto b = ctx.boolean(v2, f2)) body.internal = *b;
+                    } else if (key == "attachable") {
+                        if (auto b = ctx.boolean(v2, f2)) body.attachable = *b;
+                    } else {
+                        unsupported(ctx, k2, f2, known);
+                    }
+                } else {
+                    unsupported(ctx, k2, f2, known);
+                }
+            });
+        }
+        if (ctx.error_count() != errors_before || external) return;
+        sp.body = std::move(body);
+        out.push_back(std::move(sp));
+    });
+}
+
+}  // namespace
+
 bool is_compose(const node& doc) {
     bool services = false;
     for (std::size_t i = 0; i < doc.pairs(); ++i) {
@@ -13,9 +228,25 @@ bool is_compose(const node& doc) {
 }
 
 void read_compose(context& ctx, const node& doc, std::vector<spec>& out) {
-    (void)ctx;
-    (void)doc;
-    (void)out;
+    ctx.each_pair(doc, "", [&](const std::string& key, const node& k, const node& v) {
+        if (is_extension(key)) return;
+        if (key == "version" || key == "name") {
+            (void)ctx.string(v, key);
+        } else if (key == "services") {
+            if (!ctx.expect_mapping(v, key)) return;
+            ctx.each_pair(v, key, [&](const std::string& name, const node& k2, const node& v2) {
+                std::string f = join(key, name);
+                if (!read_name(ctx, k2, f)) return;
+                read_compose_service(ctx, name, k2, v2, f, out);
+            });
+        } else if (key == "networks") {
+            read_compose_resources<network>(ctx, v, key, network_keys, out);
+        } else if (key == "volumes") {
+            read_compose_resources<volume>(ctx, v, key, volume_keys, out);
+        } else {
+            unsupported(ctx, k, key, top_keys);
+        }
+    });
 }
 
 }  // namespace driftless::desired_state::detail

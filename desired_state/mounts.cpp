@@ -68,6 +68,7 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
     mount m;
     bool ok = true;
     bool has_type = false;
+    bool type_written = false;
     bool has_source = false;
     const node* bind_at = nullptr;
     const node* volume_at = nullptr;
@@ -75,6 +76,7 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
     ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
         std::string f = join(field, key);
         if (key == "type") {
+            type_written = true;
             auto s = ctx.one_of(v, f, {"bind", "volume", "tmpfs"});
             if (!s) return void(ok = false);
             has_type = true;
@@ -148,7 +150,7 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
         }
     });
     if (!has_type) {
-        ctx.error(n, join(field, "type"), "required (bind, volume or tmpfs)");
+        if (!type_written) ctx.error(n, join(field, "type"), "required (bind, volume or tmpfs)");
         return;
     }
     auto wrong_section = [&](const node* at, const char* key, mount_type want) {

@@ -1,0 +1,162 @@
+#include <doctest/doctest.h>
+
+#include "desired_state/hash.hpp"
+#include "support.hpp"
+
+using namespace driftless::desired_state;
+using namespace driftless::desired_state::testing;
+using strings = std::vector<std::string>;
+
+TEST_CASE("compose: services, networks and volumes") {
+    auto r = parse_text(R"(version: "3.9"
+name: shop
+x-defaults: &defaults
+  restart: always
+  labels: {team: a}
+services:
+  web:
+    <<: *defaults
+    image: nginx:1.25
+    command: nginx -g 'daemon off;'
+    environment:
+      - LOG=info
+    ports: ["8080:80"]
+    networks: [front]
+    volumes:
+      - data:/data
+      - /opt/conf:/etc/nginx/conf.d:ro
+      - {type: tmpfs, target: /cache}
+    tmpfs: /run
+    user: "101:101"
+    deploy:
+      replicas: 2
+      mode: replicated
+      resources:
+        limits: {cpus: "0.5", memory: 256M}
+        reservations: {memory: 128M}
+      placement: {constraints: ["node.role == worker"]}
+    healthcheck: {test: "curl -f localhost", interval: 10s}
+    stop_grace_period: 20s
+    depends_on: {db: {condition: service_started}}
+    ulimits: {nofile: {soft: 4096, hard: 4096}}
+    pull_policy: if_not_present
+    x-note: ignored
+  db:
+    image: postgres:16
+    environment: {POSTGRES_PASSWORD: secret}
+    ulimits: {nofile: 1024}
+networks:
+  front: {driver: overlay, attachable: true}
+  outside: {external: true}
+volumes:
+  data:
+)",
+                        "compose.yaml", options_with());
+    for (const auto& e : r.errors) MESSAGE(e.to_string());
+    REQUIRE(r.ok());
+    REQUIRE(r.specs.size() == 4);
+    const spec& web = r.specs[0];
+    CHECK(web.name == "web");
+    CHECK(web.origin == source_location{"compose.yaml", 7, 3});
+    CHECK(web.labels == string_map{{"team", "a"}});
+    const service& s = *web.as_service();
+    CHECK(s.image == "nginx:1.25");
+    CHECK(s.restart == restart_policy::always);
+    CHECK(s.command == strings{"nginx", "-g", "daemon off;"});
+    CHECK(s.env == string_map{{"LOG", "info"}});
+    CHECK(s.ports.size() == 1);
+    CHECK(s.networks == strings{"front"});
+    REQUIRE(s.mounts.size() == 4);
+    CHECK(s.mounts[0].target == "/cache");
+    CHECK(s.mounts[1].target == "/data");
+    CHECK(s.mounts[2].target == "/etc/nginx/conf.d");
+    CHECK(s.mounts[3].target == "/run");
+    CHECK(s.mounts[3].type == mount_type::tmpfs);
+    CHECK(s.user == "101:101");
+    CHECK(s.replicas == 2);
+    CHECK(s.limits.nano_cpus == 500'000'000);
+    CHECK(s.limits.memory_bytes == 256 * 1024 * 1024);
+    CHECK(s.reservations.memory_bytes == 128 * 1024 * 1024);
+    CHECK(s.constraints == strings{"node.role==worker"});
+    CHECK(s.health->test == strings{"CMD-SHELL", "curl -f localhost"});
+    CHECK(s.stop_grace_period_ns == 20'000'000'000);
+    CHECK(s.depends_on == strings{"db"});
+    CHECK(s.open_files == 4096);
+    CHECK(s.pull == pull_policy::missing);
+    CHECK(r.specs[1].name == "db");
+    CHECK(r.specs[1].as_service()->open_files == 1024);
+    CHECK(r.specs[2].name == "front");
+    CHECK(r.specs[2].as_network()->driver == "overlay");
+    CHECK(r.specs[2].as_network()->attachable);
+    CHECK(r.specs[3].name == "data");
+    CHECK(r.specs[3].kind() == kind::volume);
+}
+
+TEST_CASE("compose: same meaning as the driftless form") {
+    auto c = parse("services:\n  web:\n    image: nginx\n    environment: [A=1]\n    deploy: {replicas: 3}\n");
+    auto d = parse("name: web\nimage: nginx\nenv: {A: 1}\nreplicas: 3\n");
+    REQUIRE(c.ok());
+    REQUIRE(d.ok());
+    CHECK(spec_hash(c.specs[0]) == spec_hash(d.specs[0]));
+}
+
+TEST_CASE("compose: what driftless cannot honour is reported per key") {
+    CHECK(errors(R"(services:
+  web:
+    image: nginx
+    build: .
+    privileged: true
+    network_mode: host
+    imag: x
+    deploy:
+      update_config: {parallelism: 1}
+      resources: {limits: {pids: 10}}
+      placement: {preferences: []}
+    ulimits: {nproc: 10, nofile: {soft: 1, hard: 2}}
+    depends_on: {db: {condition: service_healthy}}
+    networks: {front: {ipv4_address: 10.0.0.2}}
+    tmpfs: "/run:size=1m"
+    pull_policy: build
+  Bad:
+    image: x
+networks:
+  front: {ipam: {}}
+volumes:
+  data: {name: other}
+secrets: {}
+configs: {}
+)") == strings{
+              "web.yaml:4:5: services.web.build: not supported by driftless",
+              "web.yaml:5:5: services.web.privileged: not supported by driftless",
+              "web.yaml:6:5: services.web.network_mode: not supported by driftless",
+              "web.yaml:7:5: services.web.imag: unknown key; did you mean \"image\"?",
+              "web.yaml:9:7: services.web.deploy.update_config: not supported by driftless",
+              "web.yaml:10:29: services.web.deploy.resources.limits.pids: unknown key",
+              "web.yaml:11:20: services.web.deploy.placement.preferences: not supported by driftless",
+              "web.yaml:12:16: services.web.ulimits.nproc: not supported by driftless (only nofile)",
+              "web.yaml:12:33: services.web.ulimits.nofile: soft and hard limits must be equal (driftless sets both)",
+              "web.yaml:13:34: services.web.depends_on.db.condition: \"service_healthy\": not supported by driftless (only service_started)",
+              "web.yaml:14:25: services.web.networks.front.ipv4_address: not supported by driftless",
+              "web.yaml:15:12: services.web.tmpfs: \"/run:size=1m\": expected an absolute path (tmpfs options are not supported)",
+              "web.yaml:16:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
+              "web.yaml:17:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
+              "web.yaml:20:11: networks.front.ipam: not supported by driftless",
+              "web.yaml:22:10: volumes.data.name: not supported by driftless",
+              "web.yaml:23:1: secrets: not supported by driftless",
+              "web.yaml:24:1: configs: not supported by driftless",
+          });
+}
+
+TEST_CASE("compose: field errors carry the service path") {
+    CHECK(errors("services:\n  web:\n    image: nginx\n    ports: [\"80800:80\"]\n    deploy: {mode: global, replicas: 2}\n") ==
+          strings{"web.yaml:4:13: services.web.ports[0]: \"80800:80\": port must be 1-65535",
+                  "web.yaml:5:37: services.web.deploy.replicas: cannot be set with mode: global"});
+    CHECK(errors("services:\n  web:\n    command: x\n") ==
+          strings{"web.yaml:2:3: services.web.image: required (e.g. image: nginx:1.25)"});
+    CHECK(errors("services: [web]\n") == strings{"web.yaml:1:11: services: expected a mapping, got a list"});
+}
+
+TEST_CASE("compose: a kind key makes it a driftless document") {
+    CHECK(errors("kind: Service\nname: web\nimage: nginx\nservices: {}\n") ==
+          strings{"web.yaml:4:1: services: unknown key; did you mean \"replicas\"?"});
+}

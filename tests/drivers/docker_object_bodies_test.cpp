@@ -1,0 +1,42 @@
+#include <doctest/doctest.h>
+
+#include "drivers/docker_network_body.hpp"
+#include "drivers/docker_volume_body.hpp"
+
+using namespace driftless::drivers::docker;
+using nlohmann::json;
+namespace ds = driftless::desired_state;
+
+TEST_CASE("network and volume bodies: network") {
+    ds::spec s;
+    s.name = "front";
+    ds::network n;
+    n.driver = "bridge";
+    n.driver_opts = {{"com.docker.network.bridge.enable_icc", "true"}};
+    n.internal = true;
+    n.attachable = true;
+    s.body = n;
+    s.labels = {{"team", "a"}};
+    CHECK(network_create_body(s, "h", "o", "") == json::parse(R"({
+        "Name": "front", "Driver": "bridge",
+        "Options": {"com.docker.network.bridge.enable_icc": "true"},
+        "Internal": true, "Attachable": true, "CheckDuplicate": true,
+        "Labels": {"team": "a", "io.driftless.owner": "o", "io.driftless.name": "front",
+                   "io.driftless.spec-hash": "h", "io.driftless.kind": "Network"}
+    })"));
+}
+
+TEST_CASE("network and volume bodies: an NFS volume is the local driver with options") {
+    ds::spec s;
+    s.name = "reports";
+    ds::volume v;
+    v.driver = "local";
+    v.driver_opts = {{"type", "nfs"}, {"o", "addr=10.0.0.5,nfsvers=4"}, {"device", ":/exports/reports"}};
+    s.body = v;
+    CHECK(volume_create_body(s, "h", "o", "{}") == json::parse(R"({
+        "Name": "reports", "Driver": "local",
+        "DriverOpts": {"type": "nfs", "o": "addr=10.0.0.5,nfsvers=4", "device": ":/exports/reports"},
+        "Labels": {"io.driftless.owner": "o", "io.driftless.name": "reports",
+                   "io.driftless.spec-hash": "h", "io.driftless.kind": "Volume", "io.driftless.spec": "{}"}
+    })"));
+}

@@ -1,0 +1,322 @@
+// The plain Docker scenarios: driftless (the binary) against the real dockerd,
+// checked independently with the docker CLI.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include "support/process.hpp"
+#include "support/scenario.hpp"
+
+using namespace driftless::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string service(const std::string& name, const std::string& extra = "") {
+    return "kind: Service\nname: " + name +
+           "\nimage: driftless-test/busybox:1\npull: never\ncommand: [\"sleep\", \"3600\"]\nstop_grace_period: 1s\n" + extra;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("docker: create from empty, then plan says converged") {
+    ensure_docker();
+    scenario s("cr");
+    const auto web = s.name("web"), db = s.name("db"), net = s.name("net"), vol = s.name("vol");
+    s.write("web.yaml", service(web, "env: {MODE: one}\nports: [\"127.0.0.1::8080\"]\nnetworks: [" + net + "]\nmounts: [{type: volume, source: " +
+                                         vol + ", target: /data}]\ndepends_on: [" + db + "]\nopen_files: 2048\n"));
+    s.write("db.yaml", service(db));
+    s.write("infra.yaml", "kind: Network\nname: " + net + "\n---\nkind: Volume\nname: " + vol + "\n");
+
+    auto plan = s.driftless({"plan"});
+    CHECK(plan.exit_code == 2);
+    CHECK(contains(plan.out, "+ Service/" + web));
+    CHECK(contains(plan.out, "+ Network/" + net));
+
+    auto apply = s.driftless({"apply"});
+    INFO(apply.err);
+    CHECK(apply.exit_code == 0);
+    CHECK(s.container_state(web) == "running");
+    CHECK(s.container_state(db) == "running");
+    CHECK(s.engine("network inspect " + net).exit_code == 0);
+    CHECK(s.engine("volume inspect " + vol).exit_code == 0);
+    auto labels = s.engine("inspect -f '{{index .Config.Labels \"io.driftless.owner\"}} {{index .Config.Labels \"io.driftless.name\"}}' " + web);
+    CHECK(labels.out == s.owner() + " " + web + "\n");
+    auto ulimit = s.engine("exec " + web + " sh -c 'ulimit -n'");
+    CHECK(ulimit.out == "2048\n");
+
+    auto again = s.driftless({"plan"});
+    INFO(again.out);
+    CHECK(again.exit_code == 0);
+    CHECK(contains(again.out, "converged"));
+}
+
+TEST_CASE("docker: an env change recreates exactly that container") {
+    ensure_docker();
+    scenario s("env");
+    const auto a = s.name("a"), b = s.name("b");
+    s.write("a.yaml", service(a, "env: {LEVEL: one}\n"));
+    s.write("b.yaml", service(b, "env: {LEVEL: one}\n"));
+    REQUIRE(s.driftless({"apply"}).exit_code == 0);
+    const auto id_a = s.container_id(a), id_b = s.container_id(b);
+    REQUIRE_FALSE(id_a.empty());
+
+    s.write("a.yaml", service(a, "env: {LEVEL: two}\n"));
+    auto plan = s.driftless({"plan"});
+    CHECK(plan.exit_code == 2);
+    CHECK(contains(plan.out, "~ Service/" + a + "  (changed: env)"));
+    CHECK_FALSE(contains(plan.out, "Service/" + b));
+
+    REQUIRE(s.driftless({"apply"}).exit_code == 0);
+    CHECK(s.container_id(a) != id_a);
+    CHECK(s.container_id(b) == id_b);
+    CHECK(contains(s.engine("inspect -f '{{.Config.Env}}' " + a).out, "LEVEL=two"));
+    CHECK(s.owned_containers() == std::vector<std::string>{a, b});
+}
+
+TEST_CASE("docker: run follows the folder: a deleted file removes its container, a half-written file removes nothing") {
+    ensure_docker();
+    scenario s("run");
+    std::vector<std::string> names;
+    for (int i = 0; i < 6; ++i) {
+        names.push_back(s.name("s" + std::to_string(i)));
+        s.write("s" + std::to_string(i) + ".yaml", service(names.back()));
+    }
+    auto run = s.start_run();
+    REQUIRE(run->running());
+    REQUIRE(wait_until([&] { return s.owned_containers().size() == 6; }, 60s));
+    CHECK(s.http_get("/readyz").out == "ready\n");
+
+    SUBCASE("deleted file") {
+        s.remove("s0.yaml");
+        CHECK(wait_until([&] { return s.container_id(names[0]).empty(); }, 30s));
+        CHECK(s.owned_containers().size() == 5);
+    }
+    SUBCASE("half-written file") {
+        const auto before = s.container_id(names[1]);
+        s.write_in_place("s1.yaml", "kind: Service\nname: " + names[1] + "\nimage: [driftless-test/busy");
+        const auto want = s.dir().string() + "/s1.yaml:3:";
+        CHECK(wait_until([&] { return contains(s.http_get("/api/v1/state").out, want); }, 30s));
+        CHECK(contains(run->log(), want));
+        // A pass has run since (the error is in the state), and nothing was removed.
+        CHECK(s.container_id(names[1]) == before);
+        CHECK(s.owned_containers().size() == 6);
+        auto metrics = s.http_get("/metrics").out;
+        CHECK(contains(metrics, "driftless_source_errors 1"));
+    }
+    SUBCASE("a container removed by hand comes back") {
+        const auto before = s.container_id(names[2]);
+        REQUIRE(s.engine("rm -f " + names[2]).exit_code == 0);
+        CHECK(wait_until([&] {
+            auto id = s.container_id(names[2]);
+            return !id.empty() && id != before && s.container_state(names[2]) == "running";
+        }, 30s));
+    }
+    SUBCASE("a container stopped by hand is started again") {
+        REQUIRE(s.engine("stop -t 0 " + names[3]).exit_code == 0);
+        CHECK(wait_until([&] { return s.container_state(names[3]) == "running"; }, 30s));
+    }
+    SUBCASE("an emptied folder removes nothing") {
+        for (int i = 0; i < 6; ++i) s.remove("s" + std::to_string(i) + ".yaml");
+        CHECK(wait_until([&] { return contains(s.http_get("/api/v1/state").out, "holding back 6 removal(s): the desired state is empty"); }, 30s));
+        CHECK(s.owned_containers().size() == 6);
+    }
+    run->signal(SIGTERM);
+    CHECK(run->wait(30s) == 0);
+}
+
+TEST_CASE("docker: an unmanaged container holding a wanted name is a conflict and stays untouched") {
+    ensure_docker();
+    scenario s("cf");
+    const auto name = s.name("taken");
+    REQUIRE(s.engine("run -d --name " + name + " driftless-test/busybox:1 sleep 3600").exit_code == 0);
+    const auto id = s.container_id(name);
+    s.write("taken.yaml", service(name));
+    auto plan = s.driftless({"plan"});
+    CHECK(plan.exit_code == 2);
+    CHECK(contains(plan.out, "! Service/" + name + "  (an unmanaged Service holds the name)"));
+    auto apply = s.driftless({"apply"});
+    CHECK(apply.exit_code == 1);
+    CHECK(contains(apply.err, "conflict Service/" + name));
+    CHECK(s.container_id(name) == id);
+    CHECK(s.container_state(name) == "running");
+    s.engine("rm -f " + name);
+}
+
+TEST_CASE("docker: two owners on one engine never touch each other's objects") {
+    ensure_docker();
+    scenario a("oa"), b("ob");
+    const auto mine = a.name("x");
+    a.write("x.yaml", service(mine));
+    REQUIRE(a.driftless({"apply"}).exit_code == 0);
+    const auto id = a.container_id(mine);
+
+    // b declares the same name: a conflict, not a takeover.
+    b.write("x.yaml", service(mine));
+    auto plan = b.driftless({"plan"});
+    CHECK(contains(plan.out, "! Service/" + mine + "  (owned by another driftless instance (owner \"" + a.owner() + "\"))"));
+    CHECK(b.driftless({"apply"}).exit_code == 1);
+    // b with an empty folder and every guard off removes nothing of a's.
+    b.remove("x.yaml");
+    CHECK(b.driftless({"apply", "--allow-empty", "--allow-mass-prune"}).exit_code == 0);
+    CHECK(a.container_id(mine) == id);
+    CHECK(a.driftless({"plan"}).exit_code == 0);
+}
+
+TEST_CASE("docker: the empty guard and the mass guard hold removals back") {
+    ensure_docker();
+    scenario s("gd");
+    for (int i = 0; i < 12; ++i) s.write("s" + std::to_string(i) + ".yaml", service(s.name("s" + std::to_string(i))));
+    REQUIRE(s.driftless({"apply"}).exit_code == 0);
+    REQUIRE(s.owned_containers().size() == 12);
+
+    for (int i = 0; i < 7; ++i) s.remove("s" + std::to_string(i) + ".yaml");
+    auto mass = s.driftless({"apply"});
+    CHECK(mass.exit_code == 1);
+    CHECK(contains(mass.err, "holding back 7 removal(s): more than --max-prune 6 of 12 managed"));
+    CHECK(s.owned_containers().size() == 12);
+    CHECK(s.driftless({"plan"}).exit_code == 2);
+
+    for (int i = 7; i < 12; ++i) s.remove("s" + std::to_string(i) + ".yaml");
+    auto empty = s.driftless({"apply", "--allow-mass-prune"});
+    CHECK(empty.exit_code == 1);
+    CHECK(contains(empty.err, "the desired state is empty while 12 object(s) are managed"));
+    CHECK(s.owned_containers().size() == 12);
+
+    CHECK(s.driftless({"apply", "--allow-empty", "--allow-mass-prune"}).exit_code == 0);
+    CHECK(s.owned_containers().empty());
+}
+
+TEST_CASE("docker: kill -9 mid-apply, then apply again: converged, no duplicates, no leftovers") {
+    ensure_docker();
+    scenario s("k9");
+    std::vector<std::string> names;
+    for (int i = 0; i < 16; ++i) {
+        names.push_back(s.name("k" + std::to_string(i)));
+        s.write("k" + std::to_string(i) + ".yaml", service(names.back()));
+    }
+    std::sort(names.begin(), names.end());
+    {
+        child apply({binary(), "apply", "-s", s.dir().string(), "--owner", s.owner(), "--parallel", "4"}, {},
+                    (s.dir().parent_path() / (s.owner() + "-apply.log")).string());
+        wait_until([&] { return !s.owned_containers().empty() || !apply.running(); }, 60s);
+        apply.signal(SIGKILL);
+        apply.wait(10s);
+    }
+    auto again = s.driftless({"apply"});
+    INFO(again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(s.owned_containers() == names);
+    for (const auto& n : names) CHECK(s.container_state(n) == "running");
+    CHECK(s.driftless({"plan"}).exit_code == 0);
+}
+
+TEST_CASE("docker: plan exits 0 when converged and 2 when not; validate and apply report bad files") {
+    ensure_docker();
+    scenario s("pl");
+    s.write("a.yaml", service(s.name("a")));
+    CHECK(s.driftless({"plan"}).exit_code == 2);
+    CHECK(s.driftless({"apply"}).exit_code == 0);
+    CHECK(s.driftless({"plan"}).exit_code == 0);
+    s.write("bad.yaml", "kind: Service\nname: " + s.name("b") + "\nimage: driftless-test/busybox:1\nreplicas: many\n");
+    auto plan = s.driftless({"plan"});
+    CHECK(plan.exit_code == 1);
+    CHECK(contains(plan.err, s.dir().string() + "/bad.yaml:4:11: replicas:"));
+}
+
+TEST_CASE("docker: status endpoints: healthz, readyz, metrics pass promtool, state JSON") {
+    ensure_docker();
+    scenario s("st");
+    s.write("a.yaml", service(s.name("a")));
+    auto run = s.start_run();
+    REQUIRE(wait_until([&] { return s.container_state(s.name("a")) == "running"; }, 60s));
+    CHECK(s.http_get("/healthz").out == "ok\n");
+    CHECK(s.http_get("/readyz").out == "ready\n");
+    auto metrics = s.http_get("/metrics").out;
+    CHECK(contains(metrics, "driftless_passes_total"));
+    CHECK(contains(metrics, "driftless_actions_total{action=\"create\",result=\"succeeded\"} 1"));
+    auto check = sh("curl -s http://127.0.0.1:" + std::to_string(s.status_port()) + "/metrics | promtool check metrics");
+    INFO(check.out, check.err);
+    CHECK(check.exit_code == 0);
+    auto state = s.http_get("/api/v1/state").out;
+    CHECK(contains(state, "\"name\": \"" + s.name("a") + "\""));
+    CHECK(contains(state, "\"last_plan\""));
+    run->signal(SIGTERM);
+    CHECK(run->wait(30s) == 0);
+}
+
+TEST_CASE("docker: dockerd restarted during run: driftless survives and converges") {
+    ensure_docker();
+    scenario s("rs");
+    const auto a = s.name("a"), b = s.name("b");
+    s.write("a.yaml", service(a));
+    auto run = s.start_run();
+    REQUIRE(wait_until([&] { return s.container_state(a) == "running"; }, 60s));
+
+    REQUIRE(sh("pkill -TERM -x dockerd").exit_code == 0);
+    REQUIRE(wait_until([] { return sh("curl -sf --max-time 1 --unix-socket /var/run/docker.sock http://localhost/_ping").exit_code != 0; }, 60s));
+    // Changes made while the engine is away wait for it.
+    s.write("b.yaml", service(b));
+    CHECK(wait_until([&] { return contains(s.http_get("/api/v1/state").out, "\"engine_error\": \"") &&
+                                  !contains(s.http_get("/api/v1/state").out, "\"engine_error\": \"\""); }, 30s));
+    CHECK(contains(s.http_get("/metrics").out, "driftless_engine_up 0"));
+    REQUIRE(wait_until([] { return sh("pgrep -x dockerd").exit_code != 0; }, 60s));
+    REQUIRE(sh("bash " + source_dir() + "/scripts/start-dockerd.sh").exit_code == 0);
+
+    CHECK(run->running());
+    CHECK(wait_until([&] { return s.container_state(a) == "running" && s.container_state(b) == "running"; }, 90s));
+    CHECK(wait_until([&] { return contains(s.http_get("/metrics").out, "driftless_engine_up 1"); }, 30s));
+    run->signal(SIGTERM);
+    CHECK(run->wait(30s) == 0);
+}
+
+TEST_CASE("docker: examples/gitops: a git-sync style symlink swap updates the container") {
+    ensure_docker();
+    scenario s("gs");
+    const auto repo = s.dir() / "repo", root = s.dir() / "root";
+    const auto name = s.name("whoami");
+    const std::string git = "git -C " + repo.string() + " -c user.name=ci -c user.email=ci@localhost ";
+    REQUIRE(sh("mkdir -p " + repo.string() + " " + root.string() + " && sed 's/gitops-whoami/" + name +
+               "/; s/driftless\\/busybox:1/driftless-test\\/busybox:1/; /ports:/d' " + source_dir() +
+               "/examples/gitops/specs/whoami.yaml > " + repo.string() + "/whoami.yaml && " + git + "init -q && " + git +
+               "add . && " + git + "commit -qm v1").exit_code == 0);
+    const std::string sync = source_dir() + "/examples/gitops/sync.sh " + repo.string() + " " + root.string();
+    REQUIRE(sh(sync).exit_code == 0);
+
+    child run({binary(), "run", "-s", (root / "current").string(), "--owner", s.owner(), "--listen", "127.0.0.1:0"}, {},
+              (s.dir() / "run.log").string());
+    REQUIRE(wait_until([&] { return s.container_state(name) == "running"; }, 60s));
+    const auto before = s.container_id(name);
+
+    REQUIRE(sh("sed -i 's/RELEASE: \"1\"/RELEASE: \"2\"/' " + repo.string() + "/whoami.yaml && " + git + "commit -qam v2").exit_code == 0);
+    REQUIRE(sh(sync).exit_code == 0);
+    CHECK(wait_until([&] {
+        return s.container_id(name) != before && contains(s.engine("inspect -f '{{.Config.Env}}' " + name).out, "RELEASE=2");
+    }, 60s));
+    CHECK(s.owned_containers() == std::vector<std::string>{name});
+    run.signal(SIGTERM);
+    CHECK(run.wait(30s) == 0);
+}
+
+TEST_CASE("docker: examples/hello: README's main command serves the page, the cleanup command removes it") {
+    ensure_docker();
+    const std::string log = "/tmp/driftless-hello-test.log";
+    // The example's owner is fixed ("hello"); start from a clean slate.
+    sh("docker ps -aq --filter label=io.driftless.owner=hello | xargs -r docker rm -f >/dev/null 2>&1; true");
+    child hello({"bash", source_dir() + "/scripts/hello.sh", "--listen", "127.0.0.1:0"}, {}, log);
+    const bool served = wait_until([] {
+        return sh("curl -sf --max-time 2 http://127.0.0.1:8080/").out == "hello from driftless\n";
+    }, 300s);
+    INFO(hello.log());
+    CHECK(served);
+    CHECK(sh("docker inspect -f '{{.State.Health.Status}}' hello-web").exit_code == 0);
+    hello.signal(SIGTERM);
+    CHECK(hello.wait(60s) == 0);
+    // README: driftless apply -s examples/empty --owner hello --allow-empty
+    auto down = run({binary(), "apply", "-s", source_dir() + "/examples/empty", "--owner", "hello", "--allow-empty"});
+    INFO(down.err);
+    CHECK(down.exit_code == 0);
+    CHECK(sh("docker ps -aq --filter label=io.driftless.owner=hello").out.empty());
+}

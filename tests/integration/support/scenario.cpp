@@ -1,0 +1,128 @@
+#include "support/scenario.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace driftless::testing {
+
+namespace fs = std::filesystem;
+
+std::string binary() { return DRIFTLESS_BINARY; }
+std::string source_dir() { return DRIFTLESS_SOURCE_DIR; }
+
+void ensure_docker() {
+    static bool done = false;
+    if (done) return;
+    auto r = sh("bash " + source_dir() + "/scripts/start-dockerd.sh && bash " + source_dir() +
+                "/scripts/build-image.sh driftless-test/busybox:1");
+    if (r.exit_code != 0) throw std::runtime_error("dockerd not available: " + r.err);
+    done = true;
+}
+
+scenario::scenario(const std::string& prefix, std::string driver) : driver_(std::move(driver)) {
+    static std::mt19937 rng{std::random_device{}()};
+    owner_ = "t" + prefix + std::to_string(getpid() % 100000) + "x" + std::to_string(rng() % 100000);
+    cli_ = "docker";
+    dir_ = fs::temp_directory_path() / ("driftless-" + owner_);
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    cleanup();
+}
+
+scenario::~scenario() {
+    cleanup();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+}
+
+void scenario::cleanup() const {
+    const std::string f = "--filter label=io.driftless.owner=" + owner_;
+    sh(cli_ + " ps -aq " + f + " | xargs -r " + cli_ + " rm -f >/dev/null 2>&1; " + cli_ + " network ls -q " + f + " | xargs -r " +
+       cli_ + " network rm >/dev/null 2>&1; " + cli_ + " volume ls -q " + f + " | xargs -r " + cli_ + " volume rm -f >/dev/null 2>&1; true");
+}
+
+void scenario::write(const std::string& file, const std::string& text) const {
+    const auto tmp = dir_ / ("." + file + ".tmp-write");
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+    }
+    fs::create_directories((dir_ / file).parent_path());
+    fs::rename(tmp, dir_ / file);
+}
+
+void scenario::write_in_place(const std::string& file, const std::string& text) const {
+    std::ofstream out(dir_ / file, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+void scenario::remove(const std::string& file) const { fs::remove(dir_ / file); }
+
+command_result scenario::driftless(std::vector<std::string> args, const std::vector<std::string>& env) const {
+    std::vector<std::string> argv{binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    if (std::find(args.begin(), args.end(), "-s") == args.end()) {
+        argv.push_back("-s");
+        argv.push_back(dir_.string());
+    }
+    for (const auto& x : {std::string("--driver"), driver_, std::string("--owner"), owner_}) argv.push_back(x);
+    return run(argv, env, std::chrono::seconds(300));
+}
+
+std::unique_ptr<child> scenario::start_run(std::vector<std::string> extra) {
+    // Port 0: the kernel picks a free port and driftless logs it.
+    std::vector<std::string> argv{binary(), "run", "-s", dir_.string(), "--driver", driver_, "--owner", owner_,
+                                  "--listen", "127.0.0.1:0", "--log-level", "debug"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto c = std::make_unique<child>(argv, std::vector<std::string>{}, (dir_.parent_path() / (owner_ + "-run.log")).string());
+    const std::string marker = "status on http://127.0.0.1:";
+    port_ = 0;
+    wait_until([&] {
+        const auto log = c->log();
+        const auto at = log.find(marker);
+        if (at == std::string::npos) return !c->running();
+        port_ = static_cast<unsigned short>(std::stoi(log.substr(at + marker.size())));
+        return true;
+    }, std::chrono::seconds(30));
+    wait_until([&] { return !c->running() || http_get("/readyz").out.find("ready") == 0; }, std::chrono::seconds(60));
+    return c;
+}
+
+command_result scenario::http_get(const std::string& path) const {
+    return run({"curl", "-s", "--max-time", "5", "http://127.0.0.1:" + std::to_string(port_) + path}, {}, std::chrono::seconds(10));
+}
+
+command_result scenario::engine(const std::string& args) const { return sh(cli_ + " " + args); }
+
+std::string scenario::container_id(const std::string& name) const {
+    auto r = sh(cli_ + " inspect -f '{{.Id}}' " + name + " 2>/dev/null");
+    if (r.exit_code != 0) return "";
+    auto id = r.out;
+    id.erase(std::remove(id.begin(), id.end(), '\n'), id.end());
+    return id;
+}
+
+std::string scenario::container_state(const std::string& name) const {
+    auto r = sh(cli_ + " inspect -f '{{.State.Status}}' " + name + " 2>/dev/null");
+    if (r.exit_code != 0) return "";
+    auto s = r.out;
+    s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
+    return s;
+}
+
+std::vector<std::string> scenario::owned_containers() const {
+    auto r = sh(cli_ + " ps -a --filter label=io.driftless.owner=" + owner_ + " --format '{{.Names}}'");
+    std::vector<std::string> names;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) names.push_back(line);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+}  // namespace driftless::testing

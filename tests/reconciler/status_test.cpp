@@ -1,0 +1,57 @@
+// Status rendering and the status server's routing, without sockets.
+#include <doctest/doctest.h>
+
+#include "reconciler/status.hpp"
+#include "reconciler/status_server.hpp"
+
+using namespace driftless;
+using namespace driftless::reconciler;
+
+TEST_CASE("status: --listen addresses") {
+    auto a = parse_listen("127.0.0.1:9180");
+    REQUIRE(a.ok());
+    CHECK(a->host == "127.0.0.1");
+    CHECK(a->port == 9180);
+    CHECK(parse_listen(":8080")->host == "127.0.0.1");
+    CHECK(parse_listen("localhost:1")->host == "127.0.0.1");
+    CHECK(parse_listen("[::1]:9180")->host == "::1");
+    CHECK(parse_listen("0.0.0.0:0")->port == 0);
+    CHECK(parse_listen("9180").err().message == "--listen \"9180\": expected HOST:PORT");
+    CHECK(parse_listen("127.0.0.1:70000").err().message == "--listen \"127.0.0.1:70000\": port must be 0-65535");
+    CHECK(parse_listen("web.local:80").err().message == "--listen \"web.local:80\": \"web.local\" is not an IP address");
+}
+
+TEST_CASE("status: routes") {
+    loop_status s;
+    CHECK(respond(s, "/healthz").code == 200);
+    CHECK(respond(s, "/readyz").code == 503);
+    s.ready = true;
+    CHECK(respond(s, "/readyz").code == 200);
+    CHECK(respond(s, "/readyz?verbose").code == 200);
+    CHECK(respond(s, "/nope").code == 404);
+    CHECK(respond(s, "/metrics").content_type == "text/plain; version=0.0.4; charset=utf-8");
+    CHECK(respond(s, "/api/v1/state").content_type == "application/json");
+}
+
+TEST_CASE("status: metrics text and state JSON") {
+    loop_status s;
+    s.ready = true;
+    s.desired = 3;
+    s.managed = 2;
+    s.failing = 1;
+    s.metrics.passes = 7;
+    s.metrics.actions[{"create", "succeeded"}] = 2;
+    s.objects[{desired_state::kind::service, "web"}] = object_status{"h1", "", "absent", "create", "failed", "boom", 1500, true, true, "t"};
+    s.source_errors.push_back({{"a.yaml", 3, 7}, "image", "bad"});
+    const auto text = to_prometheus(s);
+    CHECK(text.find("# TYPE driftless_passes_total counter\ndriftless_passes_total 7\n") != std::string::npos);
+    CHECK(text.find("driftless_actions_total{action=\"create\",result=\"succeeded\"} 2\n") != std::string::npos);
+    CHECK(text.find("driftless_objects{state=\"failing\"} 1\n") != std::string::npos);
+    CHECK(text.find("driftless_source_errors 1\n") != std::string::npos);
+    const auto j = to_json(s);
+    CHECK(j["counts"]["desired"] == 3);
+    CHECK(j["objects"][0]["name"] == "web");
+    CHECK(j["objects"][0]["error"] == "boom");
+    CHECK(j["objects"][0]["backoff_ms"] == 1500);
+    CHECK(j["source_errors"][0]["text"] == "a.yaml:3:7: image: bad");
+}
