@@ -1,4 +1,5 @@
 #include "desired_state/detail/document.hpp"
+#include "desired_state/detail/names.hpp"
 
 namespace driftless::desired_state::detail {
 
@@ -20,6 +21,16 @@ constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal"
 constexpr std::string_view volume_keys[] = {"driver", "driver_opts", "labels", "external"};
 
 bool is_extension(const std::string& key) { return key.rfind("x-", 0) == 0; }
+
+// A name written as a key (compose service, network and volume names): not
+// expanded, as keys never are, but held to the resource name grammar.
+bool key_name_ok(context& ctx, const node& k, const std::string& field) {
+    if (auto e = check_resource_name(k.text); !e.empty()) {
+        ctx.value_error(k, field, k.text, e);
+        return false;
+    }
+    return true;
+}
 
 // A key driftless does not read: a typo if close to a known key, else a
 // compose feature driftless cannot honour.
@@ -182,7 +193,7 @@ void read_compose_resources(context& ctx, const node& n, const std::string& fiel
         if (is_extension(name)) return;
         spec sp;
         sp.origin = ctx.where(k);
-        if (auto nm = read_name(ctx, k, f)) sp.name = *nm;
+        if (key_name_ok(ctx, k, f)) sp.name = name;
         Body body;
         bool external = false;
         if (!v.is_null() && ctx.expect_mapping(v, f)) {
@@ -236,7 +247,7 @@ void read_compose(context& ctx, const node& doc, std::vector<spec>& out) {
             if (!ctx.expect_mapping(v, key)) return;
             ctx.each_pair(v, key, [&](const std::string& name, const node& k2, const node& v2) {
                 std::string f = join(key, name);
-                if (!read_name(ctx, k2, f)) return;
+                if (!key_name_ok(ctx, k2, f)) return;
                 read_compose_service(ctx, name, k2, v2, f, out);
             });
         } else if (key == "networks") {

@@ -162,7 +162,7 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
     wrong_section(bind_at, "bind", mount_type::bind);
     wrong_section(volume_at, "volume", mount_type::volume);
     wrong_section(tmpfs_at, "tmpfs", mount_type::tmpfs);
-    if (!check_mount(ctx, n, field, m, has_source) || !ok) return;
+    if (!ok || !check_mount(ctx, n, field, m, has_source)) return;
     out.push_back(std::move(m));
 }
 

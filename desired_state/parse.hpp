@@ -1,6 +1,32 @@
 // Turns the text of one source document (a file, or one Kafka record value)
 // into validated specs. Never throws and never crashes on hostile input:
 // every problem becomes a diagnostic with its place.
+//
+// Accepted forms, where DESIGN.md §3 leaves a choice:
+// - Memory (resources.memory, tmpfs.size): a non-negative decimal with an
+//   optional unit, case-insensitive: none or b = bytes; k kb ki kib; m mb mi
+//   mib; g gb gi gib; t tb ti tib. As in Docker, every prefix is a power of
+//   1024 however it is spelled: 1G = 1GB = 1Gi = 1 GiB. Fractions are exact
+//   and truncated to whole bytes ("0.5Gi", "1.5k" = 1536).
+// - CPUs: a non-negative decimal, number or string ("0.5", 2), at most nine
+//   decimal places, stored as nano-CPUs.
+// - Durations (healthcheck.*, stop_grace_period): Go style, one or more
+//   number+unit parts, units ns us ms s m h ("10s", "1m30s", "1.5s",
+//   "500ms"). A unit is required: "90" is an error; "0" alone is accepted.
+// - Booleans: true or false, any case. Integers: decimal only.
+// - Scalars in maps of strings (env, labels, driver_opts): numbers and
+//   booleans are kept as written, null becomes "".
+// - ${VAR} expansion (see detail/expand.hpp) applies to every scalar value
+//   after parsing and before typing, never to keys. Bare $VAR is not
+//   expanded.
+// - YAML merge keys (<<: *anchor) are honoured; keys written in the mapping
+//   win over merged ones.
+// - Compose keys starting with "x-" are extensions and are ignored; every
+//   other compose key driftless does not read is an error.
+// - Nesting counts the document itself as the first level.
+// - Diagnostics come in order: bytes and syntax problems first, then each
+//   document's problems in document order. A syntax error ends reading, but
+//   the documents before it are still checked.
 #pragma once
 
 #include <cstddef>

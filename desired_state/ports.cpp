@@ -185,7 +185,9 @@ void read_ports(context& ctx, const node& n, const std::string& field, std::vect
     if (!ctx.expect_sequence(n, field)) return;
     // Who already publishes (host_ip, port, protocol): a clash is an error.
     std::map<std::tuple<std::string, int, std::string>, std::string> used;
+    bool overflow = false;
     ctx.each_item(n, field, [&](const std::string& f, const node& item) {
+        if (overflow) return;
         std::vector<port_mapping> got;
         if (item.is_mapping()) {
             parse_long(ctx, item, f, got);
@@ -197,6 +199,14 @@ void read_ports(context& ctx, const node& n, const std::string& field, std::vect
                 ctx.value_error(item, f, *s, error);
                 return;
             }
+        }
+        // Ranges multiply: "1-65535" a thousand times would be 65 million
+        // entries from a few kilobytes of text.
+        constexpr std::size_t max_ports = 65536;
+        if (out.size() + got.size() > max_ports) {
+            ctx.error(item, f, "too many ports (more than 65536 once ranges are expanded)");
+            overflow = true;
+            return;
         }
         for (const auto& p : got) {
             if (p.published != 0) {

@@ -7,7 +7,14 @@
 //
 // A resource name defined by two documents is a conflict: neither wins; the
 // key goes into `held` (the reconciler neither creates, changes nor removes
-// it) and an error names both places.
+// it) and every defining document gets one error, at its own definition,
+// naming the other place(s): `b.yaml:1:1: name: Service "web" is also
+// defined at a.yaml:3:1; neither is applied until one is removed`.
+//
+// Versions: the first snapshot is version 1; each later change (a put that
+// changes specs or errors, an erase of a known document, a change of the
+// sync flag) makes current() build a new snapshot with the next version.
+// Putting the same text again is not a change.
 //
 // Threading: not thread-safe; owned by the reconciler's io_context thread.
 // Snapshots are immutable and may be read from any thread.

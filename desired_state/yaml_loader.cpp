@@ -107,6 +107,13 @@ public:
 
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         auto n = make(node::type::null, mark);
+        // yaml-cpp places a missing value ("name:" then a newline) at the
+        // next token, often on the next line; its key is the better place.
+        if (!stack_.empty() && stack_.back().n->is_mapping() && stack_.back().n->children.size() % 2 == 1) {
+            const node& key = *stack_.back().n->children.back();
+            n->line = key.line;
+            n->column = key.column;
+        }
         finish(std::move(n), anchor);
     }
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -228,6 +235,21 @@ private:
     std::vector<std::pair<YAML::Mark, std::string>> problems_;
 };
 
+// Whether the 0-based line `line` starts with blanks holding a tab: the
+// usual cause of yaml-cpp's less obvious messages ("illegal map value").
+bool indented_with_tab(std::string_view text, int line) {
+    if (line < 0) return false;
+    std::size_t pos = 0;
+    for (int i = 0; i < line; ++i) {
+        pos = text.find('\n', pos);
+        if (pos == std::string_view::npos) return false;
+        ++pos;
+    }
+    for (; pos < text.size() && (text[pos] == ' ' || text[pos] == '\t'); ++pos)
+        if (text[pos] == '\t') return true;
+    return false;
+}
+
 std::string syntax_message(const std::string& msg) {
     if (msg.empty()) return "invalid YAML";
     return "invalid YAML: " + msg;
@@ -262,7 +284,9 @@ std::vector<node_ptr> load_documents(std::string_view text, const std::string& p
     } catch (const stop_parsing& e) {
         errors.push_back({at(e.mark), "", e.message});
     } catch (const YAML::Exception& e) {
-        errors.push_back({at(e.mark), "", syntax_message(e.msg)});
+        std::string message = syntax_message(e.msg);
+        if (e.msg.find("tab") == std::string::npos && indented_with_tab(text, e.mark.line)) message += " (tabs are not allowed for indentation in YAML; use spaces)";
+        errors.push_back({at(e.mark), "", message});
     } catch (const std::exception& e) {
         errors.push_back({{path, 1, 1}, "", syntax_message(e.what())});
     }

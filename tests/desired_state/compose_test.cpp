@@ -131,12 +131,12 @@ configs: {}
               "web.yaml:6:5: services.web.network_mode: not supported by driftless",
               "web.yaml:7:5: services.web.imag: unknown key; did you mean \"image\"?",
               "web.yaml:9:7: services.web.deploy.update_config: not supported by driftless",
-              "web.yaml:10:29: services.web.deploy.resources.limits.pids: unknown key",
-              "web.yaml:11:20: services.web.deploy.placement.preferences: not supported by driftless",
-              "web.yaml:12:16: services.web.ulimits.nproc: not supported by driftless (only nofile)",
-              "web.yaml:12:33: services.web.ulimits.nofile: soft and hard limits must be equal (driftless sets both)",
+              "web.yaml:10:28: services.web.deploy.resources.limits.pids: unknown key",
+              "web.yaml:11:19: services.web.deploy.placement.preferences: not supported by driftless",
+              "web.yaml:12:15: services.web.ulimits.nproc: not supported by driftless (only nofile)",
+              "web.yaml:12:34: services.web.ulimits.nofile: soft and hard limits must be equal (driftless sets both)",
               "web.yaml:13:34: services.web.depends_on.db.condition: \"service_healthy\": not supported by driftless (only service_started)",
-              "web.yaml:14:25: services.web.networks.front.ipv4_address: not supported by driftless",
+              "web.yaml:14:24: services.web.networks.front.ipv4_address: not supported by driftless",
               "web.yaml:15:12: services.web.tmpfs: \"/run:size=1m\": expected an absolute path (tmpfs options are not supported)",
               "web.yaml:16:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
               "web.yaml:17:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
@@ -150,7 +150,7 @@ configs: {}
 TEST_CASE("compose: field errors carry the service path") {
     CHECK(errors("services:\n  web:\n    image: nginx\n    ports: [\"80800:80\"]\n    deploy: {mode: global, replicas: 2}\n") ==
           strings{"web.yaml:4:13: services.web.ports[0]: \"80800:80\": port must be 1-65535",
-                  "web.yaml:5:37: services.web.deploy.replicas: cannot be set with mode: global"});
+                  "web.yaml:5:38: services.web.deploy.replicas: cannot be set with mode: global"});
     CHECK(errors("services:\n  web:\n    command: x\n") ==
           strings{"web.yaml:2:3: services.web.image: required (e.g. image: nginx:1.25)"});
     CHECK(errors("services: [web]\n") == strings{"web.yaml:1:11: services: expected a mapping, got a list"});
@@ -158,5 +158,5 @@ TEST_CASE("compose: field errors carry the service path") {
 
 TEST_CASE("compose: a kind key makes it a driftless document") {
     CHECK(errors("kind: Service\nname: web\nimage: nginx\nservices: {}\n") ==
-          strings{"web.yaml:4:1: services: unknown key; did you mean \"replicas\"?"});
+          strings{"web.yaml:4:1: services: unknown key"});
 }

@@ -59,25 +59,25 @@ TEST_CASE("mounts: errors") {
     CHECK(err("{type: bind, target: /b}") ==
           v{"web.yaml:4:5: mounts[0].source: required for a bind mount (an absolute host path)"});
     CHECK(err("{type: tmpfs, source: x, target: /b}") == v{"web.yaml:4:5: mounts[0].source: a tmpfs mount has no source"});
-    CHECK(err("{type: volume, source: x, target: b}") == v{"web.yaml:4:5: mounts[0].target: \"b\": must be an absolute path"});
-    CHECK(err("{type: volume, source: x}") ==
+    CHECK(err("{type: volume, source: xx, target: b}") == v{"web.yaml:4:5: mounts[0].target: \"b\": must be an absolute path"});
+    CHECK(err("{type: volume, source: xx}") ==
           v{"web.yaml:4:5: mounts[0].target: required (an absolute path in the container)"});
     CHECK(err("{type: nfs, target: /b}") ==
-          v{"web.yaml:4:13: mounts[0].type: \"nfs\": must be one of bind, volume, tmpfs"});
-    CHECK(err("{type: volume, source: x, target: /b, bind: {propagation: shared}}") ==
-          v{"web.yaml:4:39: mounts[0].bind: only for type: bind"});
+          v{"web.yaml:4:12: mounts[0].type: \"nfs\": must be one of bind, volume, tmpfs"});
+    CHECK(err("{type: volume, source: xx, target: /b, bind: {propagation: shared}}") ==
+          v{"web.yaml:4:44: mounts[0].bind: only for type: bind"});
     CHECK(err("{type: bind, source: /a, target: /b, bind: {propagation: up}}") ==
-          v{"web.yaml:4:58: mounts[0].bind.propagation: \"up\": must be one of private, rprivate, shared, rshared, slave, rslave"});
+          v{"web.yaml:4:62: mounts[0].bind.propagation: \"up\": must be one of private, rprivate, shared, rshared, slave, rslave"});
     CHECK(err("{type: tmpfs, target: /b, tmpfs: {mode: 999}}") ==
-          v{"web.yaml:4:41: mounts[0].tmpfs.mode: \"999\": expected octal permission bits such as 1777"});
+          v{"web.yaml:4:45: mounts[0].tmpfs.mode: \"999\": expected octal permission bits such as 1777"});
     CHECK(err("{type: tmpfs, target: /b, tmpfs: {size: lots}}") ==
-          v{"web.yaml:4:41: mounts[0].tmpfs.size: \"lots\": expected a size such as 256Mi, 1G or 1073741824 (bytes)"});
-    CHECK(err("{type: volume, targt: /b}") == v{"web.yaml:4:21: mounts[0].targt: unknown key; did you mean \"target\"?"});
+          v{"web.yaml:4:45: mounts[0].tmpfs.size: \"lots\": expected a size such as 256Mi, 1G or 1073741824 (bytes)"});
+    CHECK(err("{type: volume, targt: /b}") == v{"web.yaml:4:20: mounts[0].targt: unknown key; did you mean \"target\"?"});
     CHECK(err("{type: volume, source: \"bad name!\", target: /b}") ==
           v{"web.yaml:4:5: mounts[0].source: \"bad name!\": invalid volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)"});
 }
 
 TEST_CASE("mounts: duplicate targets") {
-    CHECK(errors(svc("mounts:\n  - /opt:/data\n  - {type: volume, source: d, target: /data/}\n")) ==
+    CHECK(errors(svc("mounts:\n  - /opt:/data\n  - {type: volume, source: dd, target: /data/}\n")) ==
           std::vector<std::string>{"web.yaml:5:5: mounts[1]: \"/data\": target is already mounted by mounts[0]"});
 }

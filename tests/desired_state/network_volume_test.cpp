@@ -77,5 +77,5 @@ TEST_CASE("JSON") {
     CHECK(s.env == string_map{{"A", "1"}, {"B", "true"}});
     CHECK(s.replicas == 2);
     CHECK(errors("{\"name\": \"web\", \"image\": \"nginx\", \"replicas\": \"x\"}") ==
-          strings{"web.yaml:1:45: replicas: \"x\": expected an integer"});
+          strings{"web.yaml:1:47: replicas: \"x\": expected an integer"});
 }

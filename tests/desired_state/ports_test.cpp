@@ -57,7 +57,7 @@ TEST_CASE("ports: long form") {
     SUBCASE("published range longer than target") {
         CHECK(errors(svc("ports:\n  - {target: 80, published: \"8000-8002\"}\n")) ==
               std::vector<std::string>{
-                  "web.yaml:4:32: ports[0].published: published range and target range must have the same length"});
+                  "web.yaml:4:29: ports[0].published: published range and target range must have the same length"});
     }
     SUBCASE("target required") {
         CHECK(errors(svc("ports:\n  - {published: 8080}\n")) ==
@@ -66,11 +66,11 @@ TEST_CASE("ports: long form") {
     SUBCASE("bad values") {
         CHECK(errors(svc("ports:\n  - {target: 0, protocol: icmp, mode: bridge, host_ip: localhost, nam: x}\n")) ==
               std::vector<std::string>{
-                  "web.yaml:4:15: ports[0].target: \"0\": port must be 1-65535",
-                  "web.yaml:4:28: ports[0].protocol: \"icmp\": must be one of tcp, udp, sctp",
-                  "web.yaml:4:40: ports[0].mode: \"bridge\": must be one of ingress, host",
-                  "web.yaml:4:57: ports[0].host_ip: \"localhost\": invalid IP address",
-                  "web.yaml:4:68: ports[0].nam: unknown key",
+                  "web.yaml:4:14: ports[0].target: \"0\": port must be 1-65535",
+                  "web.yaml:4:27: ports[0].protocol: \"icmp\": must be one of tcp, udp, sctp",
+                  "web.yaml:4:39: ports[0].mode: \"bridge\": must be one of ingress, host",
+                  "web.yaml:4:56: ports[0].host_ip: \"localhost\": invalid IP address",
+                  "web.yaml:4:67: ports[0].nam: unknown key",
               });
     }
 }

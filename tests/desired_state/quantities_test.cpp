@@ -116,7 +116,7 @@ TEST_CASE("resources in a service") {
               std::vector<std::string>{
                   "web.yaml:4:11: resources.memory: \"1Q\": unknown unit \"Q\"; use b, k, m, g or t (powers of 1024: 1G = 1Gi = 1GB)",
                   "web.yaml:5:9: resources.cpus: \"many\": expected a number of CPUs such as 0.5 or 2",
-                  "web.yaml:6:32: resources.reservations.cpu: unknown key; did you mean \"cpus\"?",
+                  "web.yaml:6:31: resources.reservations.cpu: unknown key; did you mean \"cpus\"?",
                   "web.yaml:7:3: resources.memroy: unknown key; did you mean \"memory\"?",
               });
         CHECK(errors(svc("resources: {memory: 1Gi, cpus: 1, reservations: {memory: 2Gi, cpus: 2}}\n")) ==

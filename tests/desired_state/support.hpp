@@ -5,7 +5,20 @@
 #include <string>
 #include <vector>
 
+#include <doctest/doctest.h>
+
 #include "desired_state/parse.hpp"
+
+// Lists of diagnostics print one per line when a check fails.
+template <>
+struct doctest::StringMaker<std::vector<std::string>> {
+    static doctest::String convert(const std::vector<std::string>& v) {
+        std::string s = "{\n";
+        for (const auto& line : v) s += "  " + line + "\n";
+        s += "}";
+        return s.c_str();
+    }
+};
 
 namespace driftless::desired_state::testing {
 
