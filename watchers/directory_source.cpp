@@ -126,6 +126,10 @@ scan_result directory_source::scan() {
     scan_result out;
     const document_tree tree = walk_documents(root_, out.errors);
     std::sort(out.errors.begin(), out.errors.end());
+    // A document the walk could not follow is read afresh when it can be
+    // again, even if it points back at the very same file: its error must
+    // be cleared by an upsert.
+    for (const auto& e : out.errors) cache_.erase(e.path);
     if (!tree.root_readable) {
         // A missing root is most likely a missing mount, not an emptied
         // folder: nothing is erased, and the last errors are remembered so a
@@ -170,7 +174,13 @@ scan_result directory_source::scan() {
     auto is_kept = [&](const std::string& id) {
         return std::any_of(kept.begin(), kept.end(), [&](const std::string& k) { return is_at_or_under(id, k); });
     };
-    std::set<std::string> candidates = errored_;
+    // Besides the documents reported, a document that only ever had errors
+    // is erased when it goes, so a consumer drops the errors it stored for
+    // it. A folder's error needs no erase: the error list is replaced whole.
+    std::set<std::string> candidates;
+    for (const auto& id : errored_) {
+        if (is_document_name(std::filesystem::path(id).filename().string())) candidates.insert(id);
+    }
     for (const auto& [id, text] : reported_) candidates.insert(id);
     for (const auto& id : candidates) {
         if (listed.contains(id) || is_kept(id)) continue;

@@ -27,7 +27,9 @@
 // When a document's error clears, its text is upserted again even if it is
 // byte-identical to the last one reported, so a consumer that stored the
 // error beside the document (desired_state::store::put_errors) sees it
-// replaced; a doc_id that had only errors and is now gone gets an erase.
+// replaced; a document that had only errors and is now gone gets an erase.
+// Errors about folders (and broken symlinks that are not document names)
+// get no erase: they simply leave the list.
 //
 // One object per root; with several roots (`-s a -s b`) the caller holds one
 // each and combines their changes.

@@ -1,6 +1,7 @@
 #include "watchers/directory_watcher.hpp"
 
 #include <sys/inotify.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -76,7 +77,13 @@ private:
                          options_.rescan.count());
             return;
         }
-        stream_.assign(fd);
+        boost::system::error_code ec;
+        stream_.assign(fd, ec);
+        if (ec) {
+            ::close(fd);
+            spdlog::warn("{}: cannot use inotify ({}); changes are seen by the rescan every {} ms only",
+                         source_.root().generic_string(), ec.message(), options_.rescan.count());
+        }
     }
 
     void close_inotify() {

@@ -5,7 +5,8 @@
 //   - names starting with '.': dotfiles and dot folders (".git", "..data",
 //     "..2024_01_01_00_00_00.1", ".web.yaml.swp", ".#web.yaml");
 //   - editor and tool temporaries (`is_editor_temp_name`).
-// Folders are entered unless their name starts with '.'.
+// Folders are entered unless their name starts with '.' or is an editor
+// temporary's.
 //
 // Symlinks are followed, to files and to folders, wherever they point: a
 // non-dot entry that is a symlink into a dot folder is read, as in a

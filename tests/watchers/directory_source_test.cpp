@@ -84,6 +84,20 @@ TEST_CASE("directory_source scan") {
             CHECK(r.changes == changes{upsert(t.id("web.yaml"), "name: web\n")});
             CHECK(r.errors.empty());
         }
+        SUBCASE("pointed back at the same file, the text is sent again") {
+            t.write(".keep/web.yaml", "name: web\n");
+            t.remove("web.yaml");
+            t.symlink(".keep/web.yaml", "web.yaml");
+            CHECK(source.scan().changes == changes{upsert(t.id("web.yaml"), "name: web\n")});
+            t.remove("web.yaml");
+            t.symlink("missing.yaml", "web.yaml");
+            CHECK(source.scan().errors.size() == 1);
+            t.remove("web.yaml");
+            t.symlink(".keep/web.yaml", "web.yaml");
+            r = source.scan();
+            CHECK(r.changes == changes{upsert(t.id("web.yaml"), "name: web\n")});
+            CHECK(r.errors.empty());
+        }
         SUBCASE("once gone it is erased") {
             t.remove("web.yaml");
             r = source.scan();
@@ -101,15 +115,30 @@ TEST_CASE("directory_source scan") {
     }
 
     SUBCASE("documents under a folder that cannot be read are kept") {
-        t.write("elsewhere/api.yaml", "name: api\n");
-        t.symlink(t.path("elsewhere").string(), "conf");
-        CHECK(source.scan().changes ==
-              changes{upsert(t.id("conf/api.yaml"), "name: api\n"), upsert(t.id("elsewhere/api.yaml"), "name: api\n")});
+        temp_tree elsewhere;
+        elsewhere.write("api.yaml", "name: api\n");
+        t.symlink(elsewhere.root().string(), "conf");
+        CHECK(source.scan().changes == changes{upsert(t.id("conf/api.yaml"), "name: api\n")});
         t.remove("conf");
         t.symlink("/nonexistent-mount", "conf");
         const auto r = source.scan();
         CHECK(r.changes.empty());
         CHECK(r.errors == errors{{t.id("conf"), "cannot follow symlink: No such file or directory"}});
+
+        t.remove("conf");
+        const auto back = source.scan();
+        CHECK(back.changes == changes{erase(t.id("conf/api.yaml"))});
+        CHECK(back.errors.empty());
+    }
+
+    SUBCASE("a document with only errors is erased when it goes") {
+        t.symlink("missing.yaml", "broken.yaml");
+        CHECK(source.scan().errors.size() == 1);
+        t.remove("broken.yaml");
+        const auto r = source.scan();
+        CHECK(r.changes == changes{erase(t.id("broken.yaml"))});
+        CHECK(r.errors.empty());
+        CHECK(source.scan().empty());
     }
 
     SUBCASE("a missing root changes nothing, and coming back changes nothing") {
@@ -133,7 +162,8 @@ TEST_CASE("directory_source limits and spelling") {
         directory_source source(t.root(), source_options{10});
         auto r = source.scan();
         CHECK(r.changes == changes{upsert(t.id("ok.yaml"), "0123456789")});
-        CHECK(r.errors == errors{{t.id("big.yaml"), "file is 11 bytes, more than the 10 a document may hold; not read"}});
+        CHECK(r.errors ==
+              errors{{t.id("big.yaml"), "file is 11 bytes, more than the 10 a document may hold; not read"}});
         t.write("ok.yaml", "0123456789AB");
         r = source.scan();
         CHECK(r.changes.empty());

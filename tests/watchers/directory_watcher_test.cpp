@@ -40,11 +40,12 @@ watcher_options fast_options() {
 class harness {
 public:
     explicit harness(const std::filesystem::path& root, watcher_options options = fast_options())
-        : watcher_(io_.get_executor(), root, options, [this](std::vector<document_change> c, std::vector<scan_error> e) {
-              ++callbacks;
-              apply(c);
-              errors = std::move(e);
-          }) {}
+        : watcher_(io_.get_executor(), root, options,
+                   [this](std::vector<document_change> c, std::vector<scan_error> e) {
+                       ++callbacks;
+                       apply(c);
+                       errors = std::move(e);
+                   }) {}
 
     void start() {
         auto first = watcher_.start();
@@ -169,7 +170,8 @@ TEST_CASE("directory_watcher on a folder") {
         t.remove("web.yaml");
         t.symlink("nowhere.yaml", "web.yaml");
         REQUIRE(h.run_until([&] { return !h.errors.empty(); }));
-        CHECK(h.errors == std::vector<scan_error>{{t.id("web.yaml"), "cannot follow symlink: No such file or directory"}});
+        CHECK(h.errors ==
+              std::vector<scan_error>{{t.id("web.yaml"), "cannot follow symlink: No such file or directory"}});
         CHECK_FALSE(h.erased(t.id("web.yaml")));
         CHECK(h.has(t.id("web.yaml"), "v1"));
         t.write("nowhere.yaml", "v3");
@@ -248,19 +250,57 @@ TEST_CASE("directory_watcher and symlink swaps") {
         t.write(".worktrees/h2/new.yaml", "n2");
         t.symlink(".worktrees/h2", "repo-tmp");
         t.rename("repo-tmp", "repo");
-        t.remove(".worktrees/h1");
 
+        // The old worktree stays for now: the swap alone must be seen.
         CHECK(h.run_until([&] {
             return h.view == std::map<std::string, std::string>{{t.id("repo/apps/db.yaml"), "d1"},
                                                                  {t.id("repo/new.yaml"), "n2"},
                                                                  {t.id("repo/web.yaml"), "w2"}};
         }));
         CHECK(h.log.size() == 2);   // web.yaml and new.yaml; db.yaml is unchanged, nothing erased
+        t.remove(".worktrees/h1");
 
         // The new worktree is watched: an edit inside it is seen.
         t.write(".worktrees/h2/apps/db.yaml", "d3");
         CHECK(h.run_until([&] { return h.has(t.id("repo/apps/db.yaml"), "d3"); }));
     }
+}
+
+TEST_CASE("directory_watcher on a root that comes and goes") {
+    temp_tree t;
+    harness h(t.path("mnt"));
+    h.start();
+    CHECK(h.view.empty());
+    REQUIRE(h.errors == std::vector<scan_error>{{t.id("mnt"), "cannot read: No such file or directory"}});
+
+    t.write("staging/web.yaml", "v1");
+    t.rename("staging", "mnt");
+    REQUIRE(h.run_until([&] { return h.has(t.id("mnt/web.yaml"), "v1") && h.errors.empty(); }));
+
+    // A vanished root is a missing mount, not an emptied folder.
+    t.remove("mnt");
+    REQUIRE(h.run_until([&] { return !h.errors.empty(); }));
+    CHECK(h.has(t.id("mnt/web.yaml"), "v1"));
+    CHECK_FALSE(h.erased(t.id("mnt/web.yaml")));
+}
+
+TEST_CASE("directory_watcher on a subfolder of a git-sync checkout") {
+    temp_tree t;
+    t.write(".worktrees/h1/deploy/web.yaml", "w1");
+    t.symlink(".worktrees/h1", "repo");
+    harness h(t.path("repo/deploy"));
+    h.start();
+    REQUIRE(h.has(t.id("repo/deploy/web.yaml"), "w1"));
+
+    t.write(".worktrees/h2/deploy/web.yaml", "w2");
+    t.symlink(".worktrees/h2", "repo-tmp");
+    t.rename("repo-tmp", "repo");
+    // The old worktree stays for now: the swap alone must be seen.
+    CHECK(h.run_until([&] { return h.has(t.id("repo/deploy/web.yaml"), "w2"); }));
+    t.remove(".worktrees/h1");
+    t.write(".worktrees/h2/deploy/web.yaml", "w3");
+    CHECK(h.run_until([&] { return h.has(t.id("repo/deploy/web.yaml"), "w3"); }));
+    CHECK_FALSE(h.erased(t.id("repo/deploy/web.yaml")));
 }
 
 TEST_CASE("directory_watcher on a file") {
