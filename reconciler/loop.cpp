@@ -49,6 +49,7 @@ void loop::stop() {
     wake_.cancel();
     events_retry_.cancel();
     hold_.cancel();
+    driver_.cancel_events();
 }
 
 asio::awaitable<pass_result> loop::pass(bool dry_run) {
