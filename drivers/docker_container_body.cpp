@@ -84,7 +84,10 @@ std::int64_t seconds_rounded_up(std::int64_t ns) noexcept {
     return (ns + 999'999'999) / 1'000'000'000;
 }
 
-json endpoint_config(std::string_view spec_name) { return {{"Aliases", json::array({std::string(spec_name)})}}; }
+json endpoint_config(std::string_view network, std::string_view spec_name) {
+    if (network == "bridge" || network == "host" || network == "none") return json::object();
+    return {{"Aliases", json::array({std::string(spec_name)})}};
+}
 
 json container_create_body(const ds::spec& s, std::string_view hash, std::string_view owner,
                            std::string_view spec_json) {
@@ -122,7 +125,7 @@ json container_create_body(const ds::spec& s, std::string_view hash, std::string
     }
     if (!svc.networks.empty()) {
         host["NetworkMode"] = svc.networks.front();
-        body["NetworkingConfig"] = {{"EndpointsConfig", {{svc.networks.front(), endpoint_config(s.name)}}}};
+        body["NetworkingConfig"] = {{"EndpointsConfig", {{svc.networks.front(), endpoint_config(svc.networks.front(), s.name)}}}};
     }
     if (!svc.mounts.empty()) {
         json mounts = json::array();

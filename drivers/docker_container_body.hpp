@@ -46,8 +46,9 @@ inline constexpr const char* replicas_label = "io.driftless.replicas";
 // Nanoseconds to whole seconds, rounded up (StopTimeout takes seconds).
 [[nodiscard]] std::int64_t seconds_rounded_up(std::int64_t ns) noexcept;
 
-// The endpoint settings for attaching a container to a network: its DNS
-// alias there is the spec name.
-[[nodiscard]] nlohmann::json endpoint_config(std::string_view spec_name);
+// The endpoint settings for attaching a container to `network`: its DNS
+// alias there is the spec name, except on the engine's predefined networks
+// (bridge, host, none), which refuse aliases.
+[[nodiscard]] nlohmann::json endpoint_config(std::string_view network, std::string_view spec_name);
 
 }  // namespace driftless::drivers::docker

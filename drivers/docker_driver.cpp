@@ -147,11 +147,7 @@ asio::awaitable<status> docker_driver::pull(const std::string& image) {
     const std::string tag = ref.digest.empty() ? ref.tag : ref.digest;
     // Pull failures after the answer's header arrive inside the stream.
     auto on_line = [&image](std::string_view line) -> status {
-        const auto j = json::parse(line, nullptr, false);
-        if (j.is_object() && j.contains("error")) {
-            const auto& e = j["error"];
-            return error{"engine", "pull " + in_quotes(image) + ": " + (e.is_string() ? e.get<std::string>() : e.dump())};
-        }
+        if (auto e = stream_error_message(line)) return error{"engine", "pull " + in_quotes(image) + ": " + *e};
         return {};
     };
     const std::string target = "/images/create" + query_string({{"fromImage", ref.repository}, {"tag", tag}});
@@ -217,7 +213,7 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     if (!id) co_return std::move(id).err();
 
     for (std::size_t i = 1; i < svc.networks.size(); ++i) {
-        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_config(s.name)}}.dump();
+        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_config(svc.networks[i], s.name)}}.dump();
         const std::string target = "/networks/" + svc.networks[i] + "/connect";
         auto r = co_await client_.call(http_method::post, target, connect);
         if (!r) {

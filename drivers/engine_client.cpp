@@ -256,7 +256,10 @@ struct engine_client::impl {
         while (!parser.is_done()) {
             parser.get().body().data = buf.data();
             parser.get().body().size = buf.size();
-            co_await http::async_read(c->stream, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            // read_some: hand over each event as it arrives, not when the
+            // buffer is full.
+            co_await http::async_read_some(c->stream, c->buffer, parser,
+                                           asio::redirect_error(asio::use_awaitable, ec));
             if (ec == http::error::need_buffer) ec = {};
             if (ec || c->cancelled) co_return fail(ec);
             const std::size_t n = buf.size() - parser.get().body().size;

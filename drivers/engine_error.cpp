@@ -34,4 +34,13 @@ error with_context(error e, std::string_view context) {
     return e;
 }
 
+std::optional<std::string> stream_error_message(std::string_view line) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    const auto it = j.find("error");
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    if (it->is_string()) return it->get<std::string>();
+    return it->dump();
+}
+
 }  // namespace driftless::drivers

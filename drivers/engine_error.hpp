@@ -2,6 +2,7 @@
 // contract depends on these codes). Pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,10 @@ namespace driftless::drivers {
 
 // The same error with "`context`: " put before its message.
 [[nodiscard]] error with_context(error e, std::string_view context);
+
+// A streamed answer (image pull progress) reports failure inside the
+// stream as a line {"error": "...", "errorDetail": {...}}: its message, or
+// nullopt for any other line (progress, or text that is not JSON).
+[[nodiscard]] std::optional<std::string> stream_error_message(std::string_view line);
 
 }  // namespace driftless::drivers

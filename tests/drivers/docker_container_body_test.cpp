@@ -224,3 +224,14 @@ TEST_CASE("container body: stop grace rounds up to whole seconds") {
     CHECK(seconds_rounded_up(1'000'000'001) == 2);
     CHECK(seconds_rounded_up(10'000'000'000) == 10);
 }
+
+TEST_CASE("container body: no alias on the engine's predefined networks") {
+    ds::service svc = minimal();
+    svc.networks = {"bridge"};
+    const json b = container_create_body(service_spec(svc), "h", "o", "");
+    CHECK(b["HostConfig"]["NetworkMode"] == "bridge");
+    CHECK(b["NetworkingConfig"] == json::parse(R"({"EndpointsConfig": {"bridge": {}}})"));
+    CHECK(endpoint_config("front", "web") == json::parse(R"({"Aliases": ["web"]})"));
+    CHECK(endpoint_config("host", "web") == json::object());
+    CHECK(endpoint_config("none", "web") == json::object());
+}

@@ -56,3 +56,13 @@ TEST_CASE("engine errors: API version negotiation") {
     CHECK_FALSE(negotiate_api_version("v1").ok());
     CHECK_FALSE(negotiate_api_version("1.").ok());
 }
+
+TEST_CASE("engine errors: errors inside a streamed answer") {
+    CHECK(stream_error_message(R"({"status":"Pulling fs layer","progressDetail":{},"id":"a1"})") == std::nullopt);
+    CHECK(stream_error_message(R"({"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"})") ==
+          std::optional<std::string>("manifest unknown"));
+    CHECK(stream_error_message(R"({"error":{"code":1}})") == std::optional<std::string>(R"({"code":1})"));
+    CHECK(stream_error_message(R"({"error":null})") == std::nullopt);
+    CHECK(stream_error_message("not json") == std::nullopt);
+    CHECK(stream_error_message("") == std::nullopt);
+}
