@@ -36,7 +36,14 @@ asio::awaitable<status> perform(const action& a, drivers::writer& w) {
     switch (a.type) {
     case action_type::create: co_return co_await w.create(*a.want);
     case action_type::update: co_return co_await w.update(*a.want, *a.have);
-    case action_type::start: co_return co_await w.start(*a.have);
+    case action_type::start: {
+        auto st = co_await w.start(*a.have);
+        // A container that will not start (a task the runtime lost track of
+        // when the engine restarted, a deleted network) is recreated from its
+        // spec: the container holds nothing the spec cannot rebuild.
+        if (st.ok() || !a.want || st.err().code == "unreachable" || st.err().code == "timeout") co_return st;
+        co_return co_await w.update(*a.want, *a.have);
+    }
     case action_type::remove: co_return co_await w.remove(*a.have);
     default: co_return status{};
     }

@@ -190,6 +190,7 @@ private:
             return;
         }
         ++stats_.delivered;
+        client_error_logged_ = false;
         if (!error_.empty()) {
             spdlog::info("status topic {}: delivering again", uri_.to_string());
             error_.clear();
@@ -198,9 +199,10 @@ private:
 
     // Connection trouble is retried by librdkafka and shows up as failed
     // deliveries if it lasts past message.timeout.ms; logged, not stored.
+    // Logged once per outage: librdkafka reports every reconnect attempt.
     void on_client_error(const char* reason) {
-        if (reason != last_client_error_) spdlog::warn("status topic {}: {}", uri_.to_string(), reason);
-        last_client_error_ = reason;
+        if (!client_error_logged_) spdlog::warn("status topic {}: {}; records wait in librdkafka's queue", uri_.to_string(), reason);
+        client_error_logged_ = true;
     }
 
     void note_failure(const std::string& what) {
@@ -216,7 +218,7 @@ private:
     bool closed_ = false;
     std::map<std::string, status_record> waiting_;
     std::string error_;
-    std::string last_client_error_;
+    bool client_error_logged_ = false;
     status_topic_stats stats_;
 };
 

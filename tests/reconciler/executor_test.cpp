@@ -101,3 +101,18 @@ TEST_CASE("executor: conflicts are reported, cycles are skipped") {
     CHECK(r.results[2].message == "depends_on cycle");
     CHECK(d.calls.empty());
 }
+
+TEST_CASE("executor: a container that will not start is recreated from its spec") {
+    plan p;
+    auto a = create_action("stuck");
+    a.type = action_type::start;
+    a.have = drivers::actual_object{};
+    a.have->name = "stuck";
+    p.actions.push_back(a);
+    testing::memory_driver d;
+    d.fail_calls = {"start stuck"};
+    backoff b([] { return 0.5; });
+    auto r = run(p, d, b, 8);
+    CHECK(r.results[0].result == outcome::succeeded);
+    CHECK(d.calls == std::vector<std::string>{"start stuck", "update stuck"});
+}

@@ -24,6 +24,7 @@ public:
     std::map<desired_state::resource_key, drivers::actual_object> objects;   // owned
     std::vector<drivers::actual_object> strangers;                          // unowned
     std::set<std::string> fail_names;                                       // calls on these fail
+    std::set<std::string> fail_calls;                                       // these calls fail: "start web"
     bool unreachable = false;
     std::vector<std::string> calls;                                         // "create web", ...
     std::size_t in_flight = 0, max_in_flight = 0;
@@ -83,7 +84,7 @@ private:
         t.expires_after(latency);
         { boost::system::error_code ignored; co_await t.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored)); }
         --in_flight;
-        if (fail_names.count(name)) co_return error{"engine", std::string(verb) + " " + name + " refused"};
+        if (fail_names.count(name) || fail_calls.count(std::string(verb) + " " + name)) co_return error{"engine", std::string(verb) + " " + name + " refused"};
         apply();
         co_return status{};
     }
