@@ -7,6 +7,7 @@
 // 8 partitions, for 1,000 keys (a long history, mostly coalesced away) or
 // 100,000 keys (every record a resource of its own).
 #include <utility>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <benchmark/benchmark.h>
@@ -39,12 +40,12 @@ struct cluster {
         rd_kafka_conf_t* conf = rd_kafka_conf_new();
         rd_kafka_conf_set(conf, "linger.ms", "50", err, sizeof err);
         rd_kafka_conf_set(conf, "queue.buffering.max.messages", "200000", err, sizeof err);
+        // The producer hosts a one-broker mock cluster and is bootstrapped to it.
+        rd_kafka_conf_set(conf, "test.mock.num.brokers", "1", err, sizeof err);
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
         if (!rk) throw std::runtime_error(err);
-        mock = rd_kafka_mock_cluster_new(rk, 1);
+        mock = rd_kafka_handle_mock_cluster(rk);
         bootstrap = rd_kafka_mock_cluster_bootstraps(mock);
-        // The producer reaches the mock like any client would.
-        rd_kafka_brokers_add(rk, bootstrap.c_str());
     }
 
     const std::string& topic(int keys) {
@@ -84,6 +85,7 @@ void kafka_catchup(benchmark::State& state) {
     std::size_t resources = 0;
     for (auto _ : state) {
         boost::asio::io_context io;
+        auto work = boost::asio::make_work_guard(io);   // the source posts from its own thread
         desired_state::store store;
         bool synced = false;
         watchers::kafka_source source(

@@ -2,6 +2,7 @@
 #include <utility>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -19,6 +20,7 @@
 #include "reconciler/log.hpp"
 #include "reconciler/loop.hpp"
 #include "reconciler/sources.hpp"
+#include "reconciler/status_topic.hpp"
 #include "reconciler/status_server.hpp"
 #include "watchers/document_files.hpp"
 
@@ -43,6 +45,9 @@ struct common_flags {
     bool allow_mass_prune = false;
     std::string resync = "30s";
     std::string listen = "127.0.0.1:9180";
+    std::vector<std::string> kafka_settings;   // -X key=value
+    std::string status_topic;
+    std::string kafka_sync_timeout = "60s";
 };
 
 // Durations on the command line: "30s", "500ms", "2m", "1h".
@@ -66,9 +71,12 @@ std::optional<std::chrono::milliseconds> parse_duration_flag(const std::string& 
 }
 
 void add_source_flags(CLI::App* cmd, common_flags& f) {
-    cmd->add_option("-s,--source", f.sources, "Desired-state source: a folder (PATH or dir:PATH); repeatable")
+    cmd->add_option("-s,--source", f.sources,
+                    "Desired-state source: a folder (PATH or dir:PATH) or kafka://HOST:PORT[,HOST:PORT]/TOPIC; repeatable")
         ->envname("DRIFTLESS_SOURCE")
         ->required();
+    cmd->add_option("-X", f.kafka_settings, "Kafka client setting key=value (librdkafka's names); repeatable")
+        ->envname("DRIFTLESS_X");
     cmd->add_option("--driver", f.driver, "Runtime driver: docker")
         ->envname("DRIFTLESS_DRIVER")
         ->check(CLI::IsMember({"docker", "swarm", "podman", "kubernetes"}))
@@ -96,6 +104,9 @@ void add_apply_flags(CLI::App* cmd, common_flags& f) {
         ->envname("DRIFTLESS_MAX_PRUNE");
     cmd->add_flag("--allow-mass-prune", f.allow_mass_prune, "Remove more than --max-prune objects in one pass")
         ->envname("DRIFTLESS_ALLOW_MASS_PRUNE");
+    cmd->add_option("--status-topic", f.status_topic,
+                    "Publish each object's status to this Kafka topic (TOPIC on the Kafka source's brokers, or kafka://HOST:PORT/TOPIC)")
+        ->envname("DRIFTLESS_STATUS_TOPIC");
 }
 
 struct session {
@@ -104,7 +115,43 @@ struct session {
     reconciler::sources srcs{io.get_executor(), store};
     std::unique_ptr<drivers::driver> driver;
     std::unique_ptr<reconciler::loop> loop;
+    std::unique_ptr<reconciler::status_topic> status;
 };
+
+// Runs the io_context until every Kafka source has read its backlog, or
+// `limit` passes; false then (the pass would see a partial desired state).
+bool wait_for_kafka(session& s, std::chrono::milliseconds limit) {
+    {
+        auto work = asio::make_work_guard(s.io);   // the sources post from their own threads
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!s.srcs.synced() && std::chrono::steady_clock::now() < deadline)
+            s.io.run_one_for(std::chrono::milliseconds(100));
+    }
+    s.io.restart();   // releasing the last work stops the io_context; the pass runs on it next
+    return s.srcs.synced();
+}
+
+// --status-topic: a producer whose records follow the loop's status changes.
+bool open_status_topic(session& s, const common_flags& f) {
+    if (f.status_topic.empty()) return true;
+    auto uri = reconciler::status_topic_uri(f.status_topic, s.srcs.kafka_uris());
+    if (!uri.ok()) {
+        spdlog::error("{}", uri.err().message);
+        return false;
+    }
+    reconciler::status_topic_options o;
+    o.owner = f.owner;
+    o.settings = s.srcs.kafka_settings();
+    s.status = std::make_unique<reconciler::status_topic>(s.io.get_executor(), *uri, o);
+    if (auto st = s.status->start(); !st.ok()) {
+        spdlog::error("{}", st.err().message);
+        return false;
+    }
+    s.loop->on_status_change = [&s](const reconciler::loop_status& st, const std::vector<desired_state::resource_key>& changed) {
+        s.status->publish(st, changed);
+    };
+    return true;
+}
 
 // Sets up logging, sources, the driver and the loop; nullopt + message on error.
 std::unique_ptr<session> open_session(const common_flags& f, const reconciler::loop_options& options) {
@@ -113,6 +160,10 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
         return nullptr;
     }
     auto s = std::make_unique<session>();
+    if (auto st = s->srcs.set_kafka_settings(f.kafka_settings); !st.ok()) {
+        spdlog::error("{}", st.err().message);
+        return nullptr;
+    }
     for (const auto& src : f.sources) {
         if (auto st = s->srcs.add(src); !st.ok()) {
             spdlog::error("{}", st.err().message);
@@ -149,11 +200,21 @@ void print_source_errors(const desired_state::snapshot& snap) {
 int one_pass(const common_flags& f, bool dry_run) {
     auto s = open_session(f, loop_options_of(f));
     if (!s) return 1;
+    if (!dry_run && !open_status_topic(*s, f)) return 1;
     s->srcs.scan_once();
+    const auto sync_limit = parse_duration_flag(f.kafka_sync_timeout).value_or(std::chrono::seconds(60));
+    if (!wait_for_kafka(*s, sync_limit)) {
+        for (const auto& e : s->store.current()->errors) spdlog::error("{}", e.to_string());
+        spdlog::error("the Kafka sources were not read through within {} ms; nothing was planned", sync_limit.count());
+        s->srcs.stop();
+        return 1;
+    }
     auto snap = s->store.current();
     print_source_errors(*snap);
     int code = 1;
     asio::co_spawn(s->io, s->loop->pass(dry_run), [&](std::exception_ptr e, reconciler::pass_result r) {
+        s->srcs.stop();   // Kafka sources would otherwise keep posting
+        if (s->status) s->status->stop(std::chrono::seconds(5));
         if (e) {
             spdlog::error("pass failed unexpectedly");
             return;
@@ -198,6 +259,7 @@ int run_forever(const common_flags& f) {
     }
     auto s = open_session(f, options);
     if (!s) return 1;
+    if (!open_status_topic(*s, f)) return 1;
     reconciler::status_server server(s->io.get_executor(), [&]() -> const reconciler::loop_status& { return s->loop->status(); });
     if (auto st = server.listen(*address); !st.ok()) {
         spdlog::error("{}", st.err().message);
@@ -222,6 +284,7 @@ int run_forever(const common_flags& f) {
     bool clean = false;
     asio::co_spawn(s->io, s->loop->run(), [&](std::exception_ptr e) {
         clean = !e;
+        if (s->status) s->status->stop(std::chrono::seconds(5));
         signals.cancel();
         s->io.stop();
     });

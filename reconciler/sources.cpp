@@ -9,6 +9,7 @@
 
 #include "watchers/directory_source.hpp"
 #include "watchers/directory_watcher.hpp"
+#include "watchers/kafka_source.hpp"
 
 namespace driftless::reconciler {
 
@@ -44,17 +45,64 @@ struct sources::impl {
     std::vector<std::unique_ptr<watchers::directory_source>> scanners;
     std::vector<std::unique_ptr<watchers::directory_watcher>> watchers;
     std::vector<std::set<std::string>> errored;    // per folder: paths with read errors
+    std::vector<watchers::kafka_uri> kafka_uris;
+    std::vector<watchers::kafka_setting> kafka_settings;
+    std::vector<std::unique_ptr<watchers::kafka_source>> kafka;
+    std::function<void()> on_change;               // set by watch()
+
+    bool kafka_synced() const {
+        for (const auto& k : kafka)
+            if (!k->synced()) return false;
+        return kafka.size() == kafka_uris.size();
+    }
+
+    // Kafka sources start once, whichever of scan_once()/watch() comes first;
+    // their changes land in the store on the io thread and wake the loop.
+    void start_kafka() {
+        if (!kafka.empty() || kafka_uris.empty()) return;
+        store.set_synced(false);
+        for (const auto& uri : kafka_uris) {
+            watchers::kafka_source_options o;
+            o.settings = kafka_settings;
+            auto* self = this;
+            auto source = std::make_unique<watchers::kafka_source>(
+                ex, uri, o,
+                [self](std::vector<watchers::kafka_change> changes) {
+                    watchers::apply_kafka_changes(self->store, changes);
+                    if (self->on_change) self->on_change();
+                },
+                [self, uri] {
+                    for (const auto& k : self->kafka) {
+                        if (!(k->uri() == uri)) continue;
+                        watchers::apply_kafka_broker_error(self->store, uri, k->broker_error());
+                    }
+                    self->store.set_synced(self->kafka_synced());
+                    if (self->on_change) self->on_change();
+                });
+            if (auto st = source->start(); !st.ok()) {
+                spdlog::error("{}", st.err().message);
+                continue;
+            }
+            kafka.push_back(std::move(source));
+        }
+    }
 };
 
-sources::sources(boost::asio::any_io_executor ex, desired_state::store& store) : impl_(new impl{ex, store, {}, {}, {}, {}}) {}
+sources::sources(boost::asio::any_io_executor ex, desired_state::store& store) : impl_(new impl{ex, store, {}, {}, {}, {}, {}, {}, {}, {}}) {}
 
 sources::~sources() { stop(); }
 
 status sources::add(const std::string& text) {
+    if (watchers::is_kafka_uri(text)) {
+        auto uri = watchers::parse_kafka_uri(text);
+        if (!uri.ok()) return error{"invalid", "-s \"" + text + "\": " + uri.err().message};
+        impl_->kafka_uris.push_back(std::move(uri).value());
+        return {};
+    }
     std::string path = text;
     if (text.rfind("dir:", 0) == 0) path = text.substr(4);
     else if (text.find("://") != std::string::npos)
-        return error{"invalid", "-s \"" + text + "\": unknown source scheme; expected a folder (PATH or dir:PATH)"};
+        return error{"invalid", "-s \"" + text + "\": unknown source scheme; expected a folder (PATH or dir:PATH) or kafka://HOST:PORT/TOPIC"};
     if (path.empty()) return error{"invalid", "-s \"" + text + "\": empty path"};
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
@@ -65,7 +113,24 @@ status sources::add(const std::string& text) {
     return {};
 }
 
+status sources::set_kafka_settings(const std::vector<std::string>& settings) {
+    std::vector<watchers::kafka_setting> parsed;
+    for (const auto& text : settings) {
+        auto s = watchers::parse_kafka_setting(text);
+        if (!s.ok()) return s.err();
+        parsed.push_back(std::move(s).value());
+    }
+    if (auto st = watchers::check_kafka_settings(parsed); !st.ok()) return st;
+    impl_->kafka_settings = std::move(parsed);
+    return {};
+}
+
+std::vector<watchers::kafka_uri> sources::kafka_uris() const { return impl_->kafka_uris; }
+const std::vector<watchers::kafka_setting>& sources::kafka_settings() const { return impl_->kafka_settings; }
+bool sources::synced() const { return impl_->kafka_synced(); }
+
 void sources::scan_once() {
+    impl_->start_kafka();
     for (std::size_t i = 0; i < impl_->scanners.size(); ++i) {
         auto r = impl_->scanners[i]->scan();
         sources_apply(impl_->store, impl_->errored[i], r.changes, r.errors);
@@ -73,6 +138,8 @@ void sources::scan_once() {
 }
 
 void sources::watch(std::function<void()> on_change) {
+    impl_->on_change = on_change;
+    impl_->start_kafka();
     for (std::size_t i = 0; i < impl_->folders.size(); ++i) {
         auto w = std::make_unique<watchers::directory_watcher>(
             impl_->ex, impl_->folders[i], watchers::watcher_options{},
@@ -89,8 +156,9 @@ void sources::watch(std::function<void()> on_change) {
 void sources::stop() {
     if (!impl_) return;
     for (auto& w : impl_->watchers) w->stop();
+    for (auto& k : impl_->kafka) k->stop();
 }
 
-std::size_t sources::size() const { return impl_->folders.size(); }
+std::size_t sources::size() const { return impl_->folders.size() + impl_->kafka_uris.size(); }
 
 }  // namespace driftless::reconciler

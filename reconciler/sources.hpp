@@ -15,6 +15,7 @@
 
 #include "desired_state/result.hpp"
 #include "desired_state/store.hpp"
+#include "watchers/kafka_uri.hpp"
 
 namespace driftless::reconciler {
 
@@ -23,11 +24,27 @@ public:
     sources(boost::asio::any_io_executor ex, desired_state::store& store);
     ~sources();
 
-    // Adds a source from its `-s` text: "PATH" or "dir:PATH". An error names
-    // the problem (no such folder, unknown scheme).
+    // Adds a source from its `-s` text: "PATH", "dir:PATH" or
+    // "kafka://HOST:PORT[,HOST:PORT]/TOPIC". An error names the problem (no
+    // such folder, unknown scheme, malformed URI).
     [[nodiscard]] status add(const std::string& text);
 
-    // Reads every source once into the store (plan, apply, and run's start).
+    // `-X key=value` settings for every Kafka source (librdkafka names);
+    // checked by librdkafka now. Call before scan_once()/watch().
+    [[nodiscard]] status set_kafka_settings(const std::vector<std::string>& settings);
+
+    // The Kafka sources' URIs and settings (for --status-topic).
+    [[nodiscard]] std::vector<watchers::kafka_uri> kafka_uris() const;
+    [[nodiscard]] const std::vector<watchers::kafka_setting>& kafka_settings() const;
+
+    // Every Kafka source has read its topic up to the watermarks seen at its
+    // start (always true without Kafka sources). The store's synced flag
+    // follows it.
+    [[nodiscard]] bool synced() const;
+
+    // Reads every folder once into the store, and starts the Kafka sources
+    // (plan, apply, and run's start). Kafka changes arrive on the io thread
+    // afterwards; run the io_context until synced() for a complete state.
     void scan_once();
 
     // Watches every source; calls on_change on the io thread after the store

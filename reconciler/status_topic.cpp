@@ -136,12 +136,7 @@ private:
         rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t*, int, const char* reason, void* opaque) {
             static_cast<impl*>(opaque)->on_client_error(reason);
         });
-        rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int level, const char* facility, const char* text) {
-            // Errors reach error_cb too; see on_client_error.
-            if (level <= 2) spdlog::error("kafka: {}: {}", facility, text);
-            else if (level == 4) spdlog::warn("kafka: {}: {}", facility, text);
-            else spdlog::debug("kafka: {}: {}", facility, text);
-        });
+        rd_kafka_conf_set_log_cb(conf, watchers::log_kafka_line);
         return {};
     }
 
