@@ -101,6 +101,7 @@ std::shared_ptr<const snapshot> store::current() {
         }
     }
     for (const auto& [id, d] : docs_) {
+        if (!d.errors.empty() && d.good.empty()) snap->unparsed.insert(id);
         snap->errors.insert(snap->errors.end(), d.errors.begin(), d.errors.end());
         if (auto c = conflicts.find(id); c != conflicts.end())
             snap->errors.insert(snap->errors.end(), c->second.begin(), c->second.end());

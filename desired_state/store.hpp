@@ -46,6 +46,10 @@ struct snapshot {
     std::set<resource_key> held;                        // defined twice: leave alone
     std::vector<diagnostic> errors;                     // current errors of all documents, by doc_id
     std::size_t documents = 0;                          // documents known (valid or not)
+    // Documents with errors and no last good version (a file broken since
+    // it first appeared, an unreadable folder, a lost broker): what they
+    // declare is unknown, so nothing may be removed while they exist.
+    std::set<std::string> unparsed;
     bool synced = true;                                 // every source has been read through
 };
 

@@ -84,18 +84,6 @@ std::string changed_fields(const desired_entry& want, const actual_object& have)
     return out;
 }
 
-// Documents that have errors and no last good version: we cannot know what
-// they declare, so nothing may be removed while they exist.
-std::size_t unparsed_documents(const desired_state::snapshot& desired) {
-    std::set<std::string> with_good;
-    for (const auto& [key, entry] : desired.resources) with_good.insert(entry.doc_id);
-    std::set<std::string> unknown;
-    for (const auto& d : desired.errors) {
-        if (!with_good.count(d.where.path)) unknown.insert(d.where.path);
-    }
-    return unknown.size();
-}
-
 }  // namespace
 
 std::vector<resource_key> names_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& actual) {
@@ -158,6 +146,27 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         out.actions.push_back(std::move(a));
     }
 
+    // Until every source has been read through, an update could act on a
+    // version that a later record already replaces (and flap the object):
+    // creates and starts go ahead, updates wait with the removals.
+    std::size_t updates_held = 0;
+    if (!desired.synced) {
+        std::vector<action> kept;
+        for (auto& a : out.actions) {
+            if (a.type == action_type::update) ++updates_held;
+            else kept.push_back(std::move(a));
+        }
+        if (updates_held) {
+            out.actions = std::move(kept);
+            index_of.clear();
+            for (std::size_t i = 0; i < out.actions.size(); ++i) index_of[out.actions[i].key] = i;
+            out.held_back = guard::not_synced;
+            out.removals_held = updates_held;
+            out.guard_message = "holding back " + std::to_string(updates_held) +
+                                " update(s): not every source has been read through yet";
+        }
+    }
+
     // Owned objects no longer wanted: remove, unless a guard holds them back.
     std::vector<action> removals;
     for (const auto& a : actual) {
@@ -173,15 +182,17 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
     if (!removals.empty()) {
         const std::size_t managed = actual.size();
         const std::size_t max_prune = options.max_prune.value_or(std::max<std::size_t>(5, managed / 2));
-        const std::size_t unparsed = unparsed_documents(desired);
+        const std::size_t unparsed = desired.unparsed.size();
         if (!desired.synced) {
             out.held_back = guard::not_synced;
-            out.guard_message = "holding back " + std::to_string(removals.size()) +
-                                " removal(s): not every source has been read through yet";
+            out.guard_message = "holding back " + std::to_string(removals.size()) + " removal(s)" +
+                                (updates_held ? " and " + std::to_string(updates_held) + " update(s)" : std::string()) +
+                                ": not every source has been read through yet";
         } else if (unparsed > 0) {
             out.held_back = guard::unparsed_documents;
             out.guard_message = "holding back " + std::to_string(removals.size()) + " removal(s): " +
-                                std::to_string(unparsed) + " document(s) fail to parse and have no last good version";
+                                std::to_string(unparsed) + " source(s) in error with no last good version (" +
+                                *desired.unparsed.begin() + (unparsed > 1 ? ", ..." : "") + "); what they declare is unknown";
         } else if (desired.resources.empty() && desired.held.empty() && !options.allow_empty) {
             out.held_back = guard::empty;
             out.guard_message = "holding back " + std::to_string(removals.size()) +
@@ -194,7 +205,7 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
                                 " managed; pass --allow-mass-prune to remove them";
         }
         if (out.held_back != guard::none) {
-            out.removals_held = removals.size();
+            out.removals_held = removals.size() + updates_held;
             removals.clear();
         }
     }

@@ -47,7 +47,7 @@ enum class guard { none, not_synced, empty, mass, unparsed_documents };
 struct plan {
     std::vector<action> actions;            // ordered: execute respecting `after`
     guard held_back = guard::none;          // removals dropped by a guard
-    std::size_t removals_held = 0;          // how many
+    std::size_t removals_held = 0;          // how many (with updates held while not synced)
     std::string guard_message;              // one line for the log and /api/v1/state
 
     [[nodiscard]] bool converged() const noexcept { return actions.empty() && removals_held == 0; }

@@ -116,3 +116,14 @@ TEST_CASE("store: a name defined by two documents is held, both places named") {
         CHECK(s2->resources.at(web).spec.as_service()->image == "httpd");
     }
 }
+
+TEST_CASE("store: documents in error with no last good version are listed as unparsed") {
+    store st;
+    (void)st.put("good.yaml", "name: web\nimage: nginx:1\n");
+    (void)st.put("broken.yaml", "name: [\n");
+    st.put_errors("kafka:desired", {diagnostic{{"kafka://b:9092/desired", 0, 0}, "", "brokers down"}});
+    auto snap = st.current();
+    CHECK(snap->unparsed == std::set<std::string>{"broken.yaml", "kafka:desired"});
+    (void)st.put("good.yaml", "name: [\n");   // broken now, but its last good stands
+    CHECK(st.current()->unparsed.count("good.yaml") == 0);
+}

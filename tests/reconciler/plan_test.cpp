@@ -153,9 +153,19 @@ TEST_CASE("diff: prune guards hold removals back") {
         CHECK(p.held_back == guard::not_synced);
         CHECK(p.count(action_type::remove) == 0);
     }
+    SUBCASE("an unsynced source holds updates back too, not creates") {
+        auto desired = snapshot_of({service_entry("s0", "changed"), service_entry("fresh", "h")});
+        desired.synced = false;
+        auto p = diff(desired, actual, {});
+        CHECK(p.count(action_type::update) == 0);
+        CHECK(p.count(action_type::create) == 1);
+        CHECK(p.removals_held == 10);
+        CHECK(p.guard_message == "holding back 9 removal(s) and 1 update(s): not every source has been read through yet");
+    }
     SUBCASE("a document with errors and no last good version removes nothing") {
         auto desired = snapshot_of({service_entry("s0", "h")});
         desired.errors.push_back({{"broken.yaml", 3, 1}, "image", "bad"});
+        desired.unparsed.insert("broken.yaml");
         auto p = diff(desired, {actual[0], actual[1]}, {});
         CHECK(p.held_back == guard::unparsed_documents);
         CHECK(p.count(action_type::remove) == 0);
