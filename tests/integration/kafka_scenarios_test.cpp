@@ -126,3 +126,23 @@ TEST_CASE("kafka: driftless run converges on a topic: create, tombstone, update,
     run2->signal(SIGTERM);
     CHECK(run2->wait(30s) == 0);
 }
+
+TEST_CASE("kafka: examples/kafka's record, and a name defined in a folder and a topic is a conflict naming both") {
+    ensure_docker();
+    scenario s("kx");
+    kafka_cluster k({"desired:1"});
+    // README: kcat -b broker:9092 -P -t desired -k kafka-web examples/kafka/web.json
+    REQUIRE(run({"kcat", "-b", k.bootstrap(), "-P", "-t", "desired", "-k", "kafka-web", source_dir() + "/examples/kafka/web.json"})
+                .exit_code == 0);
+    auto plan = run({binary(), "plan", "-s", k.uri("desired"), "--owner", s.owner()});
+    INFO(plan.err);
+    CHECK(plan.exit_code == 2);
+    CHECK(contains(plan.out, "+ Service/kafka-web"));
+
+    s.write("web.yaml", "name: kafka-web\nimage: driftless-test/busybox:1\n");
+    auto both = run({binary(), "plan", "-s", s.dir().string(), "-s", k.uri("desired"), "--owner", s.owner()});
+    CHECK(both.exit_code == 1);
+    CHECK(contains(both.err, s.dir().string() + "/web.yaml:1:1: name: Service \"kafka-web\" is also defined at desired/0@0"));
+    CHECK(contains(both.err, "desired/0@0"));
+    CHECK_FALSE(contains(both.out, "Service/kafka-web"));
+}
