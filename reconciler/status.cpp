@@ -31,22 +31,24 @@ std::string plan_line(const action& a) {
     return line;
 }
 
+nlohmann::json to_json(const desired_state::resource_key& key, const object_status& o) {
+    return {{"kind", desired_state::to_string(key.kind)},
+            {"name", key.name},
+            {"desired_hash", o.desired_hash},
+            {"actual_hash", o.actual_hash},
+            {"observed", o.observed},
+            {"last_action", o.last_action},
+            {"last_result", o.last_result},
+            {"error", o.error},
+            {"backoff_ms", o.backoff_ms},
+            {"drifted", o.drifted},
+            {"failing", o.failing},
+            {"since", o.since}};
+}
+
 nlohmann::json to_json(const loop_status& s) {
     nlohmann::json objects = nlohmann::json::array();
-    for (const auto& [key, o] : s.objects) {
-        objects.push_back({{"kind", desired_state::to_string(key.kind)},
-                           {"name", key.name},
-                           {"desired_hash", o.desired_hash},
-                           {"actual_hash", o.actual_hash},
-                           {"observed", o.observed},
-                           {"last_action", o.last_action},
-                           {"last_result", o.last_result},
-                           {"error", o.error},
-                           {"backoff_ms", o.backoff_ms},
-                           {"drifted", o.drifted},
-                           {"failing", o.failing},
-                           {"since", o.since}});
-    }
+    for (const auto& [key, o] : s.objects) objects.push_back(to_json(key, o));
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& d : s.source_errors)
         errors.push_back({{"where", d.where.to_string()}, {"field", d.field}, {"message", d.message}, {"text", d.to_string()}});

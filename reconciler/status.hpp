@@ -66,6 +66,8 @@ struct loop_status {
 // "+ Service/web  (reason)" — one line per action.
 [[nodiscard]] std::string plan_line(const action& a);
 [[nodiscard]] nlohmann::json to_json(const loop_status& s);
+// One object's status: kind, name, hashes, observed state, last action and result, error, backoff.
+[[nodiscard]] nlohmann::json to_json(const desired_state::resource_key& key, const object_status& o);
 // Prometheus text exposition format (version 0.0.4).
 [[nodiscard]] std::string to_prometheus(const loop_status& s);
 [[nodiscard]] std::string now_rfc3339();

@@ -22,21 +22,9 @@ status_record make_status_record(const std::string& owner, const loop_status& st
     status_record r{status_key(owner, key), std::nullopt};
     const auto it = status.objects.find(key);
     if (it == status.objects.end()) return r;
-    const auto& o = it->second;
-    const nlohmann::json value = {{"owner", owner},
-                                  {"kind", desired_state::to_string(key.kind)},
-                                  {"name", key.name},
-                                  {"desired_hash", o.desired_hash},
-                                  {"actual_hash", o.actual_hash},
-                                  {"observed", o.observed},
-                                  {"last_action", o.last_action},
-                                  {"last_result", o.last_result},
-                                  {"error", o.error},
-                                  {"backoff_ms", o.backoff_ms},
-                                  {"drifted", o.drifted},
-                                  {"failing", o.failing},
-                                  {"since", o.since},
-                                  {"timestamp", timestamp}};
+    nlohmann::json value = to_json(key, it->second);
+    value["owner"] = owner;
+    value["timestamp"] = timestamp;
     r.value = value.dump();
     return r;
 }
