@@ -29,6 +29,25 @@ const char* mount_type_name(ds::mount_type t) {
     return "volume";
 }
 
+}  // namespace
+
+status check_container_spec(const ds::spec& s) {
+    const auto* svc = s.as_service();
+    if (svc == nullptr) return error{"invalid", s.name + ": not a Service"};
+    if (!valid_name(s.name))
+        return error{"invalid", "\"" + s.name + "\": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
+    if (!valid_image_reference(svc->image))
+        return error{"invalid", s.name + ": image \"" + svc->image + "\" is not a valid image reference"};
+    for (const auto& n : svc->networks)
+        if (!valid_name(n)) return error{"invalid", s.name + ": network \"" + n + "\" is not a valid network name"};
+    if (svc->replicas > 1)
+        return error{"invalid", s.name + ": replicas: " + std::to_string(svc->replicas) +
+                                    ": the docker driver runs one container per service; replicas > 1 needs the "
+                                    "swarm or kubernetes driver"};
+    if (svc->replicas < 0) return error{"invalid", s.name + ": replicas must not be negative"};
+    return {};
+}
+
 json mount_body(const ds::mount& m) {
     json j = {{"Type", mount_type_name(m.type)}, {"Target", m.target}, {"ReadOnly", m.read_only}};
     if (m.type != ds::mount_type::tmpfs) j["Source"] = m.source;
@@ -52,25 +71,6 @@ json healthcheck_body(const ds::healthcheck& h) {
     if (h.start_period_ns != 0) j["StartPeriod"] = h.start_period_ns;
     if (h.retries != 0) j["Retries"] = h.retries;
     return j;
-}
-
-}  // namespace
-
-status check_container_spec(const ds::spec& s) {
-    const auto* svc = s.as_service();
-    if (svc == nullptr) return error{"invalid", s.name + ": not a Service"};
-    if (!valid_name(s.name))
-        return error{"invalid", "\"" + s.name + "\": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
-    if (!valid_image_reference(svc->image))
-        return error{"invalid", s.name + ": image \"" + svc->image + "\" is not a valid image reference"};
-    for (const auto& n : svc->networks)
-        if (!valid_name(n)) return error{"invalid", s.name + ": network \"" + n + "\" is not a valid network name"};
-    if (svc->replicas > 1)
-        return error{"invalid", s.name + ": replicas: " + std::to_string(svc->replicas) +
-                                    ": the docker driver runs one container per service; replicas > 1 needs the "
-                                    "swarm or kubernetes driver"};
-    if (svc->replicas < 0) return error{"invalid", s.name + ": replicas must not be negative"};
-    return {};
 }
 
 std::int64_t cpu_shares_for(std::int64_t reserved_nano_cpus) noexcept {

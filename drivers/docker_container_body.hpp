@@ -38,6 +38,16 @@ inline constexpr const char* replicas_label = "io.driftless.replicas";
 [[nodiscard]] nlohmann::json container_create_body(const desired_state::spec& s, std::string_view hash,
                                                    std::string_view owner, std::string_view spec_json);
 
+// One entry of HostConfig.Mounts (the same shape is a Swarm
+// ContainerSpec.Mounts entry): Type, Source (not for tmpfs), Target,
+// ReadOnly, BindOptions.Propagation, VolumeOptions.NoCopy, TmpfsOptions.
+[[nodiscard]] nlohmann::json mount_body(const desired_state::mount& m);
+
+// The Healthcheck object (container Config and Swarm ContainerSpec alike):
+// Test, and Interval, Timeout, StartPeriod (ns), Retries when set;
+// {"Test": ["NONE"]} when disabled.
+[[nodiscard]] nlohmann::json healthcheck_body(const desired_state::healthcheck& h);
+
 // CPU reservation as CpuShares: a relative weight where 1024 is one CPU's
 // worth (the engine's default for every container); at least 2, the
 // engine's minimum. 0 when no reservation is set.

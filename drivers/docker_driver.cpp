@@ -11,11 +11,13 @@
 #include "drivers/docker_container_body.hpp"
 #include "drivers/docker_listing.hpp"
 #include "drivers/docker_network_body.hpp"
+#include "drivers/docker_networks_volumes.hpp"
 #include "drivers/docker_volume_body.hpp"
 #include "drivers/engine_error.hpp"
 #include "drivers/image_reference.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/names.hpp"
+#include "drivers/podman_container_body.hpp"
 #include "drivers/url.hpp"
 
 namespace driftless::drivers::docker {
@@ -26,10 +28,6 @@ namespace ds = desired_state;
 namespace {
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
-
-std::string owner_filter(const std::string& owner) {
-    return filters_json({{"label", {std::string(labels::owner) + "=" + owner}}});
-}
 
 std::string spec_json(const ds::spec& s) { return ds::canonical_json(s).dump(); }
 
@@ -62,38 +60,26 @@ status docker_driver::refuse_unless_owned(const actual_object& have, const char*
 // ---- reading ---------------------------------------------------------------
 
 asio::awaitable<result<actual_state>> docker_driver::list() {
-    const std::string f = owner_filter(options_.owner);
     actual_state out;
-
-    // Targets are built in statements of their own: GCC 12 cannot keep a
-    // braced initializer list alive across a co_await.
-    const std::string containers_target = "/containers/json" + query_string({{"all", "1"}, {"filters", f}});
-    const std::string networks_target = "/networks" + query_string({{"filters", f}});
-    const std::string volumes_target = "/volumes" + query_string({{"filters", f}});
+    // Built in a statement of its own: GCC 12 cannot keep a braced
+    // initializer list alive across a co_await.
+    const std::string containers_target =
+        "/containers/json" + query_string({{"all", "1"}, {"filters", owner_filter(options_.owner)}});
     auto containers = co_await client_.call(http_method::get, containers_target);
     if (!containers) co_return with_context(std::move(containers).err(), "list containers");
     auto c = parse_container_list(containers->body, naming::by_label);
     if (!c) co_return std::move(c).err();
-
-    auto networks = co_await client_.call(http_method::get, networks_target);
-    if (!networks) co_return with_context(std::move(networks).err(), "list networks");
-    auto n = parse_network_list(networks->body, naming::by_label);
-    if (!n) co_return std::move(n).err();
-
-    auto volumes = co_await client_.call(http_method::get, volumes_target);
-    if (!volumes) co_return with_context(std::move(volumes).err(), "list volumes");
-    auto v = parse_volume_list(volumes->body, naming::by_label);
-    if (!v) co_return std::move(v).err();
-
     // The engine's label filter already did this; checking again costs
     // nothing and keeps "owned only" true whatever it returns.
-    auto take = [&](std::vector<actual_object>& part) {
-        for (auto& o : part)
-            if (o.owner == options_.owner) out.objects.push_back(std::move(o));
-    };
-    take(*c);
-    take(*n);
-    take(*v);
+    for (auto& o : *c)
+        if (o.owner == options_.owner) out.objects.push_back(std::move(o));
+
+    auto n = co_await list_owned_networks(client_, options_.owner);
+    if (!n) co_return std::move(n).err();
+    auto v = co_await list_owned_volumes(client_, options_.owner);
+    if (!v) co_return std::move(v).err();
+    for (auto& o : *n) out.objects.push_back(std::move(o));
+    for (auto& o : *v) out.objects.push_back(std::move(o));
     co_return out;
 }
 
@@ -119,23 +105,17 @@ asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_unowned(
         if (!parsed) co_return std::move(parsed).err();
         keep(std::move(*parsed), it->second);
     }
-    if (const auto it = wanted.find(ds::kind::network); it != wanted.end()) {
-        const std::vector<std::string> names(it->second.begin(), it->second.end());
-        const std::string target = "/networks" + query_string({{"filters", filters_json({{"name", names}})}});
-        auto r = co_await client_.call(http_method::get, target);
-        if (!r) co_return with_context(std::move(r).err(), "look for networks by name");
-        auto parsed = parse_network_list(r->body, naming::by_engine);
-        if (!parsed) co_return std::move(parsed).err();
-        keep(std::move(*parsed), it->second);
-    }
-    if (const auto it = wanted.find(ds::kind::volume); it != wanted.end()) {
-        const std::vector<std::string> names(it->second.begin(), it->second.end());
-        const std::string target = "/volumes" + query_string({{"filters", filters_json({{"name", names}})}});
-        auto r = co_await client_.call(http_method::get, target);
-        if (!r) co_return with_context(std::move(r).err(), "look for volumes by name");
-        auto parsed = parse_volume_list(r->body, naming::by_engine);
-        if (!parsed) co_return std::move(parsed).err();
-        keep(std::move(*parsed), it->second);
+    // A named array, not a braced list: GCC 12 does not keep the latter
+    // alive across a co_await.
+    static constexpr ds::kind other_kinds[] = {ds::kind::network, ds::kind::volume};
+    for (const auto k : other_kinds) {
+        const auto it = wanted.find(k);
+        if (it == wanted.end()) continue;
+        result<std::vector<actual_object>> found = std::vector<actual_object>{};
+        if (k == ds::kind::network) found = co_await find_unowned_networks(client_, it->second, options_.owner);
+        else found = co_await find_unowned_volumes(client_, it->second, options_.owner);
+        if (!found) co_return std::move(found).err();
+        for (auto& o : *found) out.push_back(std::move(o));
     }
     co_return out;
 }
@@ -198,11 +178,15 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
 
     if (auto img = co_await ensure_image(s.name, svc); !img) co_return img;
 
-    const std::string body = container_create_body(s, want.hash, options_.owner, spec_json(s)).dump();
+    json create_body = container_create_body(s, want.hash, options_.owner, spec_json(s));
+    if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
+    const std::string body = create_body.dump();
     const std::string target = "/containers/create" + query_string({{"name", s.name}});
     auto made = co_await client_.call(http_method::post, target, body);
     if (!made) {
-        if (made.err().code == "conflict")
+        // Podman 4.3 answers a name in use with HTTP 500 "... that name is
+        // already in use" where dockerd answers 409.
+        if (made.err().code == "conflict" || made.err().message.find("already in use") != std::string::npos)
             co_return error{"conflict",
                             what + ": the name is already in use by another container; remove or rename it (" +
                                 made.err().message + ")",
@@ -232,37 +216,13 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
 
 asio::awaitable<status> docker_driver::create_network(const desired_entry& want) {
     const ds::spec& s = want.spec;
-    const std::string what = "network " + in_quotes(s.name);
-    if (!valid_name(s.name)) co_return error{"invalid", what + ": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
-    const std::string body = network_create_body(s, want.hash, options_.owner, spec_json(s)).dump();
-    auto r = co_await client_.call(http_method::post, "/networks/create", body);
-    if (!r) {
-        if (r.err().code == "conflict")
-            co_return error{"conflict", what + ": the name is already in use by another network (" + r.err().message + ")",
-                            r.err().http_status};
-        co_return with_context(std::move(r).err(), "create " + what);
-    }
-    co_return status{};
+    co_return co_await docker::create_network(client_, s.name, network_create_body(s, want.hash, options_.owner, spec_json(s)));
 }
 
 asio::awaitable<status> docker_driver::create_volume(const desired_entry& want) {
     const ds::spec& s = want.spec;
-    const std::string what = "volume " + in_quotes(s.name);
-    if (!valid_name(s.name)) co_return error{"invalid", what + ": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
-    const std::string body = volume_create_body(s, want.hash, options_.owner, spec_json(s)).dump();
-    auto r = co_await client_.call(http_method::post, "/volumes/create", body);
-    if (!r) co_return with_context(std::move(r).err(), "create " + what);
-    // Creating a volume whose name exists answers with the existing volume
-    // instead of an error: its labels tell whether it is ours.
-    const auto j = json::parse(r->body, nullptr, false);
-    std::string owner;
-    if (j.is_object() && j.contains("Labels") && j["Labels"].is_object() && j["Labels"].contains(labels::owner) &&
-        j["Labels"][labels::owner].is_string())
-        owner = j["Labels"][labels::owner].get<std::string>();
-    if (owner != options_.owner)
-        co_return error{"conflict", what + ": the name is already in use by a volume " +
-                                        (owner.empty() ? std::string("not made by driftless") : "owned by " + in_quotes(owner))};
-    co_return status{};
+    co_return co_await docker::create_volume(client_, s.name, volume_create_body(s, want.hash, options_.owner, spec_json(s)),
+                                             options_.owner);
 }
 
 // ---- changing and removing -------------------------------------------------
@@ -318,21 +278,8 @@ asio::awaitable<status> docker_driver::remove(const actual_object& have) {
             co_return error{"invalid", "remove container " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
         co_return co_await remove_container(have.id, have.name);
     }
-    case ds::kind::network: {
-        if (!valid_object_id(have.id))
-            co_return error{"invalid", "remove network " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
-        auto r = co_await client_.call(http_method::delete_, "/networks/" + have.id);
-        if (!r && r.err().code != "not_found") co_return with_context(std::move(r).err(), "remove network " + in_quotes(have.name));
-        co_return status{};
-    }
-    case ds::kind::volume: {
-        // A volume's id is its name.
-        if (!valid_name(have.id))
-            co_return error{"invalid", "remove volume " + in_quotes(have.name) + ": bad name " + in_quotes(have.id)};
-        auto r = co_await client_.call(http_method::delete_, "/volumes/" + have.id);
-        if (!r && r.err().code != "not_found") co_return with_context(std::move(r).err(), "remove volume " + in_quotes(have.name));
-        co_return status{};
-    }
+    case ds::kind::network: co_return co_await remove_network(client_, have);
+    case ds::kind::volume: co_return co_await remove_volume(client_, have);
     }
     co_return error{"invalid", "unknown kind"};
 }

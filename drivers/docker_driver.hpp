@@ -1,5 +1,7 @@
 // The plain Docker driver: one container per Service, one network per
-// Network, one volume per Volume, on a Docker Engine (API >= 1.30).
+// Network, one volume per Volume, on a Docker Engine (API >= 1.30). With
+// the podman flavour it is the podman driver, over podman's
+// Docker-compatible API.
 //
 // Containers are named after their spec; networks and volumes too. Every
 // object is created with the ownership labels (DESIGN.md §4) and only
@@ -27,7 +29,18 @@
 
 namespace driftless::drivers::docker {
 
+// Which engine speaks the API. Podman's Docker-compatible API (4.3) differs
+// in places, each handled where it arises: a name in use is HTTP 500 "...
+// already in use" / "network already exists" rather than 409 (both read as
+// "conflict"); the container name filter matches "NAME", not "/NAME"
+// (names.hpp's regex allows both); once a create names a ulimit, podman
+// sets nproc above what the host permits (podman_container_body.hpp adds
+// the nproc podman would otherwise use). Images imported as NAME live
+// under localhost/NAME; the short name finds them.
+enum class engine_flavour { docker, podman };
+
 struct docker_driver_options {
+    engine_flavour flavour = engine_flavour::docker;
     std::string owner = "driftless";
     docker_host host;
     std::chrono::milliseconds timeout{30'000};            // each API call
@@ -43,7 +56,9 @@ public:
     docker_driver(asio::any_io_executor ex, docker_driver_options options);
     ~docker_driver() override;
 
-    [[nodiscard]] std::string name() const override { return "docker"; }
+    [[nodiscard]] std::string name() const override {
+        return options_.flavour == engine_flavour::podman ? "podman" : "docker";
+    }
     [[nodiscard]] std::string owner() const override { return options_.owner; }
 
     asio::awaitable<result<actual_state>> list() override;

@@ -53,6 +53,7 @@ struct actual_object {
     int tasks_desired = 0;         // swarm
     std::string task_error;        // swarm: latest failed task's reason
     std::uint64_t version = 0;     // swarm: version index for updates
+    bool self_healing = false;     // swarm: the runtime restarts tasks itself; never `start`ed
 
     [[nodiscard]] resource_key key() const { return {kind, name}; }
 };

@@ -7,6 +7,8 @@
 #include "drivers/docker_driver.hpp"
 #include "drivers/docker_host.hpp"
 #include "drivers/driver.hpp"
+#include "drivers/podman_host.hpp"
+#include "drivers/swarm_driver.hpp"
 
 namespace driftless::drivers {
 
@@ -24,10 +26,33 @@ result<std::unique_ptr<driver>> make_docker(asio::any_io_executor ex, const driv
     return std::unique_ptr<driver>(std::make_unique<docker::docker_driver>(std::move(ex), std::move(d)));
 }
 
+result<std::unique_ptr<driver>> make_podman(asio::any_io_executor ex, const driver_options& o) {
+    auto host = podman::podman_host_from_env(o.host);
+    if (!host) return std::move(host).err();
+    docker::docker_driver_options d;
+    d.flavour = docker::engine_flavour::podman;
+    d.owner = o.owner;
+    d.host = std::move(*host);
+    d.timeout = o.timeout;
+    return std::unique_ptr<driver>(std::make_unique<docker::docker_driver>(std::move(ex), std::move(d)));
+}
+
+result<std::unique_ptr<driver>> make_swarm(asio::any_io_executor ex, const driver_options& o) {
+    auto host = docker::docker_host_from_env(o.host);
+    if (!host) return std::move(host).err();
+    swarm::swarm_driver_options d;
+    d.owner = o.owner;
+    d.host = std::move(*host);
+    d.timeout = o.timeout;
+    return std::unique_ptr<driver>(std::make_unique<swarm::swarm_driver>(std::move(ex), std::move(d)));
+}
+
 // The drivers this build knows, by --driver name.
 const std::vector<std::pair<std::string_view, factory>>& known_drivers() {
     static const std::vector<std::pair<std::string_view, factory>> all = {
         {"docker", make_docker},
+        {"swarm", make_swarm},
+        {"podman", make_podman},
     };
     return all;
 }

@@ -13,6 +13,13 @@ bool valid_name(std::string_view s) noexcept {
     return true;
 }
 
+bool valid_swarm_id(std::string_view s) noexcept {
+    if (s.size() != 25) return false;
+    for (char c : s)
+        if (!lower_alnum(c)) return false;
+    return true;
+}
+
 bool valid_object_id(std::string_view s) noexcept {
     if (s.size() < 12 || s.size() > 64) return false;
     for (char c : s)
@@ -36,7 +43,9 @@ bool valid_image_reference(std::string_view s) noexcept {
 }
 
 std::string exact_container_name_regex(std::string_view name) {
-    std::string out = "^/";
+    // dockerd matches against "/NAME", podman's compatible API against
+    // "NAME": the optional slash suits both.
+    std::string out = "^/?";
     for (char c : name) {
         if (c == '.') out += '\\';
         out += c;

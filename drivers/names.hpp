@@ -14,13 +14,18 @@ namespace driftless::drivers {
 // An engine object id: 12 to 64 lowercase hex digits.
 [[nodiscard]] bool valid_object_id(std::string_view s) noexcept;
 
+// A Swarm object id (services, tasks, swarm-scoped networks): 25
+// characters of [a-z0-9].
+[[nodiscard]] bool valid_swarm_id(std::string_view s) noexcept;
+
 // An image reference: [registry[:port]/]path[:tag][@digest], at most 255
 // characters of [A-Za-z0-9._:/@-], not starting with '/', '.', '-' or ':',
 // and without "..", "//" or other path tricks.
 [[nodiscard]] bool valid_image_reference(std::string_view s) noexcept;
 
-// The engine's name filter is a regular expression: `^/NAME$` with NAME's
-// regex metacharacters ('.') escaped, for a name that passed valid_name.
+// The engine's name filter is a regular expression: `^/?NAME$` with NAME's
+// regex metacharacters ('.') escaped, for a name that passed valid_name
+// (dockerd matches it against "/NAME", podman against "NAME").
 [[nodiscard]] std::string exact_container_name_regex(std::string_view name);
 
 }  // namespace driftless::drivers

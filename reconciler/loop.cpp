@@ -38,9 +38,10 @@ loop::loop(asio::any_io_executor ex, drivers::driver& driver, desired_state::sto
       events_retry_(ex),
       hold_(ex) {}
 
-void loop::trigger(const char* why) {
+void loop::trigger(const char* why, bool debounce) {
     if (!dirty_) spdlog::debug("pass requested: {}", why);
     dirty_ = true;
+    urgent_ = urgent_ || !debounce;
     wake_.cancel();
 }
 
@@ -187,7 +188,9 @@ void loop::record(const desired_state::snapshot& desired, const std::vector<driv
     status_.actual_json = nlohmann::json::array();
     for (const auto& a : actual)
         status_.actual_json.push_back({{"kind", desired_state::to_string(a.kind)}, {"name", a.name}, {"id", a.id},
-                                       {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash}});
+                                       {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash},
+                                       {"tasks_running", a.tasks_running}, {"tasks_desired", a.tasks_desired},
+                                       {"task_error", a.task_error}});
 
     if (on_status_change && !changed.empty()) on_status_change(status_, changed);
 }
@@ -230,11 +233,14 @@ asio::awaitable<void> loop::run() {
             if (stopping_) break;
         }
         // Coalesce a burst of triggers into one pass.
-        asio::steady_timer debounce(ex_);
-        debounce.expires_after(options_.debounce);
-        { boost::system::error_code ignored; co_await debounce.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
-        if (stopping_) break;
+        if (!urgent_) {
+            asio::steady_timer debounce(ex_);
+            debounce.expires_after(options_.debounce);
+            { boost::system::error_code ignored; co_await debounce.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
+            if (stopping_) break;
+        }
         dirty_ = false;
+        urgent_ = false;
         co_await pass(false);
     }
 }

@@ -52,8 +52,10 @@ class loop {
 public:
     loop(boost::asio::any_io_executor ex, drivers::driver& driver, desired_state::store& store, loop_options options);
 
-    // Asks for a pass soon; bursts are coalesced.
-    void trigger(const char* why);
+    // Asks for a pass soon; bursts are coalesced by the debounce. Sources
+    // that coalesce their own bursts (the folder watcher, the Kafka batch)
+    // pass debounce = false: the pass starts as soon as the loop is free.
+    void trigger(const char* why, bool debounce = true);
 
     // Lists, diffs and (unless dry_run) executes once. Updates status().
     boost::asio::awaitable<pass_result> pass(bool dry_run = false);
@@ -85,6 +87,7 @@ private:
     boost::asio::steady_timer events_retry_;
     boost::asio::steady_timer hold_;           // waits out an engine outage
     bool dirty_ = true;
+    bool urgent_ = false;                      // a trigger without debounce is pending
     bool stopping_ = false;
     std::chrono::steady_clock::time_point last_pass_{};
     std::chrono::steady_clock::time_point engine_retry_at_{};

@@ -271,7 +271,7 @@ int run_forever(const common_flags& f) {
     for (const auto& e : s->store.current()->errors) spdlog::error("{}", e.to_string());
     s->srcs.watch([&] {
         for (const auto& e : s->store.current()->errors) spdlog::error("{}", e.to_string());
-        s->loop->trigger("sources changed");
+        s->loop->trigger("sources changed", false);
     });
     asio::signal_set signals(s->io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {

@@ -132,6 +132,14 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
             if (a.type == action_type::drifted)
                 a.reason += "; remove the " + std::string(key.kind == kind::volume ? "volume" : "network") +
                             " by hand to apply (driftless does not recreate it)";
+        } else if (!it->second->running && key.kind == kind::service && it->second->self_healing) {
+            // Swarm restarts tasks itself: nothing to do while it converges;
+            // when its tasks fail or cannot be placed, report its reason.
+            if (it->second->task_error.empty()) continue;
+            a.type = action_type::drifted;
+            a.want = entry;
+            a.have = *it->second;
+            a.reason = "not converged (" + it->second->state + "): " + it->second->task_error;
         } else if (!it->second->running && key.kind == kind::service) {
             const auto* svc = entry.spec.as_service();
             if (svc && svc->replicas == 0) continue;

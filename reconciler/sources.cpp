@@ -15,6 +15,16 @@ namespace driftless::reconciler {
 
 namespace {
 
+// A save is one event (IN_CLOSE_WRITE, or IN_MOVED_TO for a rename), a
+// git-sync or ConfigMap swap a handful within a millisecond: a short quiet
+// time catches them whole, and a file caught half-written costs nothing but
+// a reported error (its last good version stands) until the next event.
+watchers::watcher_options folder_watch_options() {
+    watchers::watcher_options o;
+    o.debounce = std::chrono::milliseconds(15);
+    return o;
+}
+
 }  // namespace
 
 // Applies one scan's delta to the store. Read errors are a level (the whole
@@ -142,7 +152,7 @@ void sources::watch(std::function<void()> on_change) {
     impl_->start_kafka();
     for (std::size_t i = 0; i < impl_->folders.size(); ++i) {
         auto w = std::make_unique<watchers::directory_watcher>(
-            impl_->ex, impl_->folders[i], watchers::watcher_options{},
+            impl_->ex, impl_->folders[i], folder_watch_options(),
             [this, i, on_change](std::vector<watchers::document_change> changes, std::vector<watchers::scan_error> errors) {
                 sources_apply(impl_->store, impl_->errored[i], changes, errors);
                 on_change();

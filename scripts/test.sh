@@ -15,6 +15,8 @@ echo "== engines" >&2
 bash scripts/start-dockerd.sh
 bash scripts/build-image.sh driftless-test/busybox:1
 bash scripts/build-image.sh driftless/busybox:1
+bash scripts/start-swarm.sh
+bash scripts/start-podman.sh driftless-test/busybox:1
 
 echo "== unit and integration tests" >&2
 ctest --test-dir build --output-on-failure

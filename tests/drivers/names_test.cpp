@@ -55,6 +55,6 @@ TEST_CASE("names: image references") {
 }
 
 TEST_CASE("names: exact container name filter") {
-    CHECK(exact_container_name_regex("web") == "^/web$");
-    CHECK(exact_container_name_regex("web.local-1_a") == "^/web\\.local-1_a$");
+    CHECK(exact_container_name_regex("web") == "^/?web$");
+    CHECK(exact_container_name_regex("web.local-1_a") == "^/?web\\.local-1_a$");
 }

@@ -70,7 +70,7 @@ TEST_CASE("docker driver: make_driver names the known drivers and checks the hos
     auto unknown = drivers::make_driver(io.get_executor(), o);
     REQUIRE_FALSE(unknown.ok());
     CHECK(unknown.err().code == "invalid");
-    CHECK(unknown.err().message == "unknown driver \"nomad\"; known drivers: docker");
+    CHECK(unknown.err().message == "unknown driver \"nomad\"; known drivers: docker, swarm, podman");
 
     o.kind = "docker";
     o.host = "ssh://box";

@@ -210,3 +210,16 @@ TEST_CASE("diff: a service scaled to zero replicas is not started") {
     auto p = diff(snapshot_of({e}), {owned(kind::service, "idle", "h", false)}, {});
     CHECK(p.actions.empty());
 }
+
+TEST_CASE("diff: a self-healing service is never started; its task error is reported") {
+    auto desired = snapshot_of({service_entry("web", "h")});
+    auto have = owned(kind::service, "web", "h", false);
+    have.self_healing = true;
+    have.state = "0/1 tasks running";
+    CHECK(diff(desired, {have}, {}).actions.empty());
+    have.task_error = "pending: no suitable node";
+    auto p = diff(desired, {have}, {});
+    REQUIRE(p.actions.size() == 1);
+    CHECK(p.actions[0].type == action_type::drifted);
+    CHECK(p.actions[0].reason == "not converged (0/1 tasks running): pending: no suitable node");
+}

@@ -24,10 +24,32 @@ void ensure_docker() {
     done = true;
 }
 
+void ensure_engine(const std::string& driver) {
+    ensure_docker();
+    static bool swarm = false, podman = false;
+    if (driver == "swarm" && !swarm) {
+        auto r = sh("bash " + source_dir() + "/scripts/start-swarm.sh");
+        if (r.exit_code != 0) throw std::runtime_error("swarm not available: " + r.err);
+        swarm = true;
+    }
+    if (driver == "podman" && !podman) {
+        auto r = sh("bash " + source_dir() + "/scripts/start-podman.sh driftless-test/busybox:1");
+        if (r.exit_code != 0) throw std::runtime_error("podman not available: " + r.err);
+        podman = true;
+    }
+}
+
+namespace {
+std::string trim_lines(std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
+    return s;
+}
+}  // namespace
+
 scenario::scenario(const std::string& prefix, std::string driver) : driver_(std::move(driver)) {
     static std::mt19937 rng{std::random_device{}()};
     owner_ = "t" + prefix + std::to_string(getpid() % 100000) + "x" + std::to_string(rng() % 100000);
-    cli_ = "docker";
+    cli_ = driver_ == "podman" ? std::string("podman --url unix://") + podman_socket : std::string("docker");
     dir_ = fs::temp_directory_path() / ("driftless-" + owner_);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
@@ -42,6 +64,12 @@ scenario::~scenario() {
 
 void scenario::cleanup() const {
     const std::string f = "--filter label=io.driftless.owner=" + owner_;
+    if (driver_ == "swarm") {
+        // Swarm stops a removed service's tasks in the background; the
+        // networks they use can go only when their containers have.
+        sh("docker service ls -q " + f + " | xargs -r docker service rm >/dev/null 2>&1; true");
+        wait_until([&] { return sh("docker ps -aq " + f).out.empty(); }, std::chrono::seconds(60));
+    }
     sh(cli_ + " ps -aq " + f + " | xargs -r " + cli_ + " rm -f >/dev/null 2>&1; " + cli_ + " network ls -q " + f + " | xargs -r " +
        cli_ + " network rm >/dev/null 2>&1; " + cli_ + " volume ls -q " + f + " | xargs -r " + cli_ + " volume rm -f >/dev/null 2>&1; true");
 }
@@ -123,6 +151,74 @@ std::vector<std::string> scenario::owned_containers() const {
         if (!line.empty()) names.push_back(line);
     std::sort(names.begin(), names.end());
     return names;
+}
+
+}  // namespace driftless::testing
+
+namespace driftless::testing {
+
+std::string scenario::workload_id(const std::string& name) const {
+    if (driver_ != "swarm") return container_id(name);
+    auto r = sh("docker service inspect -f '{{.ID}}' " + name + " 2>/dev/null");
+    return r.exit_code == 0 ? trim_lines(r.out) : "";
+}
+
+std::string scenario::workload_state(const std::string& name) const {
+    if (driver_ != "swarm") return container_state(name);
+    // "2/3", or "0/1 (max 1 per node)" and the like.
+    auto r = sh("docker service ls --filter name=" + name + " --format '{{.Name}} {{.Replicas}}'");
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream words(line);
+        std::string n, replicas;
+        words >> n >> replicas;
+        if (n != name) continue;
+        const auto slash = replicas.find('/');
+        if (slash != std::string::npos && replicas.substr(0, slash) == replicas.substr(slash + 1)) return "running";
+        return replicas;
+    }
+    return "";
+}
+
+std::vector<std::string> scenario::owned_workloads() const {
+    if (driver_ != "swarm") return owned_containers();
+    auto r = sh("docker service ls --filter label=io.driftless.owner=" + owner_ + " --format '{{.Name}}'");
+    std::vector<std::string> names;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) names.push_back(line);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string scenario::workload_env(const std::string& name) const {
+    if (driver_ == "swarm") return trim_lines(sh("docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Env}}' " + name).out);
+    return trim_lines(engine("inspect -f '{{.Config.Env}}' " + name).out);
+}
+
+std::string scenario::workload_label(const std::string& name, const std::string& key) const {
+    if (driver_ == "swarm")
+        return trim_lines(sh("docker service inspect -f '{{index .Spec.Labels \"" + key + "\"}}' " + name).out);
+    return trim_lines(engine("inspect -f '{{index .Config.Labels \"" + key + "\"}}' " + name).out);
+}
+
+command_result scenario::exec_in(const std::string& name, const std::string& script) const {
+    std::string target = name;
+    if (driver_ == "swarm") {
+        target = trim_lines(sh("docker ps -q --filter label=com.docker.swarm.service.name=" + name + " | head -n 1").out);
+        if (target.empty()) return {1, "", "no running task container for service " + name};
+    }
+    return engine("exec " + target + " sh -c '" + script + "'");
+}
+
+command_result scenario::make_unmanaged(const std::string& name) const {
+    if (driver_ == "swarm") return sh("docker service create -d -q --name " + name + " driftless-test/busybox:1 sleep 3600");
+    return engine("run -d --name " + name + " driftless-test/busybox:1 sleep 3600");
+}
+
+command_result scenario::remove_by_hand(const std::string& name) const {
+    if (driver_ == "swarm") return sh("docker service rm " + name);
+    return engine("rm -f " + name);
 }
 
 }  // namespace driftless::testing

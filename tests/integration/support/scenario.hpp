@@ -15,7 +15,7 @@ namespace driftless::testing {
 class scenario {
 public:
     // `driver`: docker (default), swarm or podman; `cli`: the engine's CLI
-    // used for independent checks ("docker", or "podman" with its socket).
+    // used for independent checks ("docker", or "podman --url" its socket).
     explicit scenario(const std::string& prefix, std::string driver = "docker");
     ~scenario();
     scenario(const scenario&) = delete;
@@ -47,6 +47,25 @@ public:
     std::string container_id(const std::string& name) const;              // "" when absent
     std::string container_state(const std::string& name) const;           // running | exited | "" ...
     std::vector<std::string> owned_containers() const;                    // names, sorted
+
+    // What a Service spec runs as, per driver: a container (docker, podman)
+    // or a service (swarm).
+    const std::string& driver() const noexcept { return driver_; }
+    std::string workload_id(const std::string& name) const;              // container or service id; "" when absent
+    // running | exited | ... for a container; for a service "running" when
+    // its running tasks reach the desired count, else "N/M".
+    std::string workload_state(const std::string& name) const;
+    std::vector<std::string> owned_workloads() const;                     // names, sorted
+    std::string workload_env(const std::string& name) const;              // "[K=V ...]"
+    std::string workload_label(const std::string& name, const std::string& key) const;
+    // Runs `sh -c SCRIPT` inside the workload (swarm: in one of its task containers).
+    command_result exec_in(const std::string& name, const std::string& script) const;
+    // Makes a workload named `name` by hand, without driftless's labels.
+    command_result make_unmanaged(const std::string& name) const;
+    command_result remove_by_hand(const std::string& name) const;
+
+    // Removes every object with this scenario's owner label (swarm: services
+    // first, waiting for their task containers).
     void cleanup() const;
 
 private:
@@ -60,6 +79,12 @@ private:
 // Blocks until dockerd answers (starting it with scripts/start-dockerd.sh when
 // nothing does) and the test image exists.
 void ensure_docker();
+// The same for a driver's engine: docker, swarm (scripts/start-swarm.sh) or
+// podman (scripts/start-podman.sh, which also imports the test image).
+void ensure_engine(const std::string& driver);
+
+// The podman API socket the tests use.
+inline constexpr const char* podman_socket = "/run/podman/podman.sock";
 
 std::string binary();        // the driftless binary under test
 std::string source_dir();    // the repository

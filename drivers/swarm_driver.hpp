@@ -1,0 +1,107 @@
+// The Docker Swarm driver: one swarm service per Service, one overlay
+// network per Network, one volume per Volume, through a swarm manager's
+// Engine API (API 1.41: dockerd 20.10 or newer; older engines are refused
+// with an error saying so).
+//
+// Services are named after their spec and carry the ownership labels
+// (DESIGN.md §4) on the service and, without the spec hash, on their task
+// containers. A changed spec updates the service in place (same service
+// ID; Swarm rolls its tasks per the service's update config); it is never
+// removed and created again. Only objects carrying this driver's owner are
+// ever changed or removed.
+//
+// Convergence is judged on tasks: a service runs (running = true) when its
+// running tasks reach the desired count (global: one per eligible node).
+// One that does not carries why in task_error, from the tasks that cannot
+// be scheduled or keep failing; start() has nothing to start (Swarm's own
+// orchestrator restarts tasks) and reports that error.
+//
+// Networks under swarm are overlay networks, attachable so that plain
+// containers may join them too: a Network spec's default driver "bridge"
+// becomes "overlay". Volumes are plain volumes on the manager; a service's
+// volume mount carries the volume's driver and options (VolumeOptions.
+// DriverConfig), so a node that runs a task makes the volume the same way
+// (an NFS volume mounts the same export everywhere).
+//
+// Threading: as engine_client: all calls on one single-threaded executor,
+// any number in flight at once. The driver must outlive its calls.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drivers/docker_host.hpp"
+#include "drivers/driver.hpp"
+#include "drivers/engine_client.hpp"
+#include "drivers/swarm_service_body.hpp"
+
+namespace driftless::drivers::swarm {
+
+struct swarm_driver_options {
+    std::string owner = "driftless";
+    docker::docker_host host;
+    std::chrono::milliseconds timeout{30'000};            // each API call
+    // Removing a service waits for its task containers to be gone (so the
+    // networks it used can go next), at most this long on top of `timeout`.
+    std::chrono::milliseconds stop_wait{300'000};
+    // How often a removal looks whether the task containers are gone.
+    std::chrono::milliseconds poll_interval{200};
+};
+
+class swarm_driver final : public driver {
+public:
+    // Does no I/O; the engine is first contacted by the first call.
+    swarm_driver(asio::any_io_executor ex, swarm_driver_options options);
+    ~swarm_driver() override;
+
+    [[nodiscard]] std::string name() const override { return "swarm"; }
+    [[nodiscard]] std::string owner() const override { return options_.owner; }
+
+    // Owned services (one GET /services?status=true), and when any of them
+    // is not converged one GET /tasks for all owned services' tasks; then
+    // owned networks and volumes. An engine that is not a swarm manager is
+    // an "engine" error saying how to make it one.
+    asio::awaitable<result<actual_state>> list() override;
+    asio::awaitable<result<std::vector<actual_object>>> find_unowned(std::vector<resource_key> keys) override;
+
+    // Services: POST /services/create. A name in use is a "conflict".
+    asio::awaitable<status> create(const desired_entry& want) override;
+    // Services: POST /services/{id}/update?version=N with the whole new spec.
+    // When the service changed meanwhile ("update out of sequence"), its
+    // version is read again and the update retried (a few times).
+    // Networks and volumes are not updated: "invalid". With want's hash
+    // equal to have's there is nothing to update: it answers as start().
+    asio::awaitable<status> update(const desired_entry& want, const actual_object& have) override;
+    // Nothing to start: success while the tasks converge, or the service's
+    // task_error as an "engine" error when they cannot.
+    asio::awaitable<status> start(const actual_object& have) override;
+    // Services: DELETE /services/{id}, then waits for the task containers
+    // to be gone. Not an error if the service is already gone.
+    asio::awaitable<status> remove(const actual_object& have) override;
+
+    // GET /events for service, node and container events; service and node
+    // events carry no labels, so they all count, and container events count
+    // when the container carries this owner's label (task containers do).
+    // Returns "unreachable" when the engine ends the stream, "cancelled"
+    // after cancel_events().
+    asio::awaitable<status> watch_events(std::function<void()> on_event) override;
+    void cancel_events() override;
+
+    [[nodiscard]] docker::engine_client& client() noexcept { return client_; }
+
+private:
+    asio::awaitable<status> check_engine();
+    asio::awaitable<status> create_service(const desired_entry& want);
+    asio::awaitable<result<volume_configs>> volume_configs_for(const desired_state::service& svc);
+    asio::awaitable<status> wait_tasks_gone(const std::string& service_id, const std::string& name);
+    status refuse_unless_owned(const actual_object& have, const char* action) const;
+
+    swarm_driver_options options_;
+    docker::engine_client client_;
+    bool engine_checked_ = false;
+    std::shared_ptr<docker::stream_cancel> events_cancel_;   // the watch in flight, if any
+};
+
+}  // namespace driftless::drivers::swarm
