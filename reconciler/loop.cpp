@@ -136,6 +136,7 @@ void loop::record(const desired_state::snapshot& desired, const std::vector<driv
             if (res.result == outcome::failed || res.result == outcome::reported) o.error = res.message;
             if (res.result == outcome::skipped) o.error = res.message;
             o.failing = res.result == outcome::failed || a.type == action_type::conflict ||
+                        (a.type == action_type::drifted && a.have && !a.have->task_error.empty()) ||
                         (res.result == outcome::skipped && !backoff_.due(a.key, clock::now()));
             if (res.result == outcome::succeeded) o.drifted = false;
         }

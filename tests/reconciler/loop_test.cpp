@@ -127,3 +127,23 @@ TEST_CASE("loop: status changes are announced once per change") {
     (void)one_pass(l);   // empty guard holds the removal: the object stays
     CHECK(d.objects.size() == 1);
 }
+
+TEST_CASE("loop: a swarm service whose tasks cannot run counts as failing, with Swarm's reason") {
+    asio::io_context io;
+    testing::memory_driver d;
+    desired_state::store store;
+    (void)store.put_specs("a.yaml", {svc("web")});
+    loop l(io.get_executor(), d, store, {});
+    (void)one_pass(l);
+    auto& web = d.objects.at({desired_state::kind::service, "web"});
+    web.running = false;
+    web.self_healing = true;
+    web.state = "0/1 tasks running";
+    web.task_error = "pending: no suitable node";
+    d.calls.clear();
+    auto r = one_pass(l);
+    CHECK(d.calls == std::vector<std::string>{"list"});
+    CHECK(l.status().failing == 1);
+    CHECK(l.status().objects.at({desired_state::kind::service, "web"}).error ==
+          "not converged (0/1 tasks running): pending: no suitable node");
+}
