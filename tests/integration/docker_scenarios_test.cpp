@@ -130,7 +130,13 @@ void run_follows_folder(const std::string& driver) {
     if (driver != "swarm") {
         // Swarm restarts a stopped task by itself; there is nothing to stop by hand.
         SUBCASE("a container stopped by hand is started again") {
-            REQUIRE(s.engine("stop -t 0 " + names[3]).exit_code == 0);
+            // The engine may refuse a stop while the container is still
+            // starting (podman answers 125 then): stop it as a person would,
+            // again until it takes.
+            command_result stop;
+            const bool stopped = wait_until([&] { return (stop = s.engine("stop -t 0 " + names[3])).exit_code == 0; }, 30s);
+            INFO(stop.err);
+            REQUIRE(stopped);
             CHECK(wait_until([&] { return s.workload_state(names[3]) == "running"; }, 30s));
         }
     }
