@@ -1,4 +1,5 @@
 #include "drivers/docker_driver.hpp"
+#include "drivers/ownership.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -49,12 +50,7 @@ docker_driver::docker_driver(asio::any_io_executor ex, docker_driver_options opt
 docker_driver::~docker_driver() = default;
 
 status docker_driver::refuse_unless_owned(const actual_object& have, const char* action) const {
-    if (have.owner == options_.owner) return {};
-    return error{"conflict", std::string("refusing to ") + action + " " + ds::to_string(have.kind) + " " +
-                                 in_quotes(have.name) + ": it is owned by " +
-                                 (have.owner.empty() ? std::string("nobody (not made by driftless)")
-                                                     : in_quotes(have.owner)) +
-                                 ", not by " + in_quotes(options_.owner)};
+    return drivers::refuse_unless_owned(have, options_.owner, action);
 }
 
 // ---- reading ---------------------------------------------------------------

@@ -1,4 +1,5 @@
 #include "drivers/swarm_driver.hpp"
+#include "drivers/ownership.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -46,12 +47,7 @@ swarm_driver::swarm_driver(asio::any_io_executor ex, swarm_driver_options option
 swarm_driver::~swarm_driver() = default;
 
 status swarm_driver::refuse_unless_owned(const actual_object& have, const char* action) const {
-    if (have.owner == options_.owner) return {};
-    return error{"conflict", std::string("refusing to ") + action + " " + ds::to_string(have.kind) + " " +
-                                 in_quotes(have.name) + ": it is owned by " +
-                                 (have.owner.empty() ? std::string("nobody (not made by driftless)")
-                                                     : in_quotes(have.owner)) +
-                                 ", not by " + in_quotes(options_.owner)};
+    return drivers::refuse_unless_owned(have, options_.owner, action);
 }
 
 asio::awaitable<status> swarm_driver::check_engine() {
