@@ -6,7 +6,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -282,13 +285,40 @@ int run_forever(const common_flags& f) {
         s->loop->stop();
     });
     bool clean = false;
+    // Shutdown drains the io_context rather than stopping it: every
+    // coroutine (the event stream, the status server, the watchers) ends on
+    // its own, so none is left suspended to be destroyed after the driver it
+    // points into. A watchdog thread guards against one that will not end
+    // (a timer in the io_context would itself keep it running).
+    std::mutex drain_mutex;
+    std::condition_variable drain_cv;
+    bool drained = false, draining = false;
+    std::thread watchdog;
     asio::co_spawn(s->io, s->loop->run(), [&](std::exception_ptr e) {
         clean = !e;
         if (s->status) s->status->stop(std::chrono::seconds(5));
         signals.cancel();
-        s->io.stop();
+        s->srcs.stop();
+        server.stop();
+        s->driver->cancel_events();
+        draining = true;
+        watchdog = std::thread([&] {
+            std::unique_lock lock(drain_mutex);
+            if (!drain_cv.wait_for(lock, std::chrono::seconds(10), [&] { return drained; })) {
+                spdlog::warn("shutdown: work still pending after 10 s; stopping anyway");
+                s->io.stop();
+            }
+        });
     });
     s->io.run();
+    if (draining) {
+        {
+            std::lock_guard lock(drain_mutex);
+            drained = true;
+        }
+        drain_cv.notify_all();
+        watchdog.join();
+    }
     return clean ? 0 : 1;
 }
 
