@@ -43,4 +43,9 @@ std::optional<std::string> stream_error_message(std::string_view line) {
     return it->dump();
 }
 
+error events_stream_ended(const status& st, const std::string& endpoint) {
+    if (!st) return with_context(st.err(), "events stream");
+    return error{"unreachable", "events stream: the engine at " + endpoint + " ended it"};
+}
+
 }  // namespace driftless::drivers

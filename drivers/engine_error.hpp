@@ -26,6 +26,11 @@ namespace driftless::drivers {
 // The same error with "`context`: " put before its message.
 [[nodiscard]] error with_context(error e, std::string_view context);
 
+// How an events stream that returned `st` ended, always as an error: its own
+// failure with "events stream" context, or, when the engine simply closed it,
+// "unreachable" naming `endpoint` (the watcher reconnects either way).
+[[nodiscard]] error events_stream_ended(const status& st, const std::string& endpoint);
+
 // A streamed answer (image pull progress) reports failure inside the
 // stream as a line {"error": "...", "errorDetail": {...}}: its message, or
 // nullopt for any other line (progress, or text that is not JSON).

@@ -54,4 +54,16 @@ std::string exact_container_name_regex(std::string_view name) {
     return out;
 }
 
+status check_service_names(const desired_state::spec& s) {
+    const auto* svc = s.as_service();
+    if (svc == nullptr) return error{"invalid", s.name + ": not a Service"};
+    if (!valid_name(s.name))
+        return error{"invalid", "\"" + s.name + "\": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
+    if (!valid_image_reference(svc->image))
+        return error{"invalid", s.name + ": image \"" + svc->image + "\" is not a valid image reference"};
+    for (const auto& n : svc->networks)
+        if (!valid_name(n)) return error{"invalid", s.name + ": network \"" + n + "\" is not a valid network name"};
+    return {};
+}
+
 }  // namespace driftless::drivers

@@ -6,6 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "desired_state/result.hpp"
+#include "desired_state/spec.hpp"
+
 namespace driftless::drivers {
 
 // A spec name: [a-z0-9][a-z0-9_.-]{1,62} (DESIGN.md §3).
@@ -27,5 +30,10 @@ namespace driftless::drivers {
 // regex metacharacters ('.') escaped, for a name that passed valid_name
 // (dockerd matches it against "/NAME", podman against "NAME").
 [[nodiscard]] std::string exact_container_name_regex(std::string_view name);
+
+// Checks every name of a Service spec that reaches an API path or body
+// before any call: the spec's name, its image reference, its networks.
+// "invalid" naming the first bad one; also when `s` is not a Service.
+[[nodiscard]] status check_service_names(const desired_state::spec& s);
 
 }  // namespace driftless::drivers

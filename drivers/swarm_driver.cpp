@@ -315,8 +315,7 @@ asio::awaitable<status> swarm_driver::watch_events(std::function<void()> on_even
     };
     auto st = co_await client_.stream(http_method::get, target, {}, std::move(each), std::nullopt, cancel);
     if (events_cancel_ == cancel) events_cancel_.reset();
-    if (!st) co_return with_context(st.err(), "events stream");
-    co_return error{"unreachable", "events stream: the engine at " + options_.host.to_string() + " ended it"};
+    co_return events_stream_ended(st, options_.host.to_string());
 }
 
 void swarm_driver::cancel_events() {

@@ -23,14 +23,8 @@ const char* restart_condition(ds::restart_policy r) noexcept {
 }
 
 status check_service_spec(const ds::spec& s) {
+    if (auto names = check_service_names(s); !names) return names;
     const auto* svc = s.as_service();
-    if (svc == nullptr) return error{"invalid", s.name + ": not a Service"};
-    if (!valid_name(s.name))
-        return error{"invalid", "\"" + s.name + "\": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
-    if (!valid_image_reference(svc->image))
-        return error{"invalid", s.name + ": image \"" + svc->image + "\" is not a valid image reference"};
-    for (const auto& n : svc->networks)
-        if (!valid_name(n)) return error{"invalid", s.name + ": network \"" + n + "\" is not a valid network name"};
     if (svc->replicas < 0) return error{"invalid", s.name + ": replicas must not be negative"};
     for (const auto& p : svc->ports)
         if (!p.host_ip.empty())
