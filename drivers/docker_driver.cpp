@@ -3,6 +3,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -40,6 +41,15 @@ result<std::string> created_id(const engine_response& r, const std::string& what
         if (valid_object_id(id)) return id;
     }
     return error{"engine", what + ": the engine's answer has no valid Id"};
+}
+
+// A create refused because the engine does not have the image: dockerd
+// says "No such image: NAME", podman "NAME: image not known".
+bool lacks_image(const error& e) {
+    if (e.code != "not_found") return false;
+    std::string m = e.message;
+    for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return m.find("no such image") != std::string::npos || m.find("image not known") != std::string::npos;
 }
 
 }  // namespace
@@ -172,13 +182,21 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     const ds::service& svc = *s.as_service();
     const std::string what = "container " + in_quotes(s.name);
 
-    if (auto img = co_await ensure_image(s.name, svc); !img) co_return img;
+    // The image is not asked about first: that would cost every create one
+    // more request. A create that fails for want of the image pulls it (or
+    // says why not) and is tried once more, as `docker run` does.
+    if (svc.pull == ds::pull_policy::always)
+        if (auto img = co_await pull(svc.image); !img) co_return img;
 
     json create_body = container_create_body(s, want.hash, options_.owner, spec_json(s));
     if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
     const std::string body = create_body.dump();
     const std::string target = "/containers/create" + query_string({{"name", s.name}});
     auto made = co_await client_.call(http_method::post, target, body);
+    if (!made && lacks_image(made.err())) {
+        if (auto img = co_await ensure_image(s.name, svc); !img) co_return img;
+        made = co_await client_.call(http_method::post, target, body);
+    }
     if (!made) {
         // Podman 4.3 answers a name in use with HTTP 500 "... that name is
         // already in use" where dockerd answers 409.
@@ -285,7 +303,13 @@ asio::awaitable<status> docker_driver::remove(const actual_object& have) {
 asio::awaitable<status> docker_driver::watch_events(std::function<void()> on_event) {
     auto cancel = std::make_shared<stream_cancel>();
     events_cancel_ = cancel;
-    const std::string target = "/events" + query_string({{"filters", owner_filter(options_.owner)}});
+    // Only the events that can leave an owned container away from its spec:
+    // the creates and starts of driftless's own actions would each ask for a
+    // pass that finds nothing to do. Podman names its events differently
+    // (it says "died"), so it gets every event of owned containers.
+    std::map<std::string, std::vector<std::string>> filters{{"label", {std::string(labels::owner) + "=" + options_.owner}}};
+    if (options_.flavour == engine_flavour::docker) filters["event"] = {"die", "destroy", "oom", "pause", "rename", "update"};
+    const std::string target = "/events" + query_string({{"filters", filters_json(filters)}});
     line_handler each = [&on_event](std::string_view) -> status {
         on_event();
         return {};

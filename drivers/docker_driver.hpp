@@ -74,14 +74,16 @@ public:
     asio::awaitable<status> start(const actual_object& have) override;
     asio::awaitable<status> remove(const actual_object& have) override;
 
-    // GET /events filtered by the owner label: container events (create,
-    // start, die, kill, stop, destroy, ...) of owned containers. Returns
+    // GET /events filtered by the owner label: the events of owned
+    // containers that can take them away from their spec (die, destroy,
+    // oom, pause, rename, update; every event under podman). Returns
     // "unreachable" when the engine ends the stream, "cancelled" after
     // cancel_events().
     asio::awaitable<status> watch_events(std::function<void()> on_event) override;
     void cancel_events() override;
 
     [[nodiscard]] engine_client& client() noexcept { return client_; }
+    [[nodiscard]] std::uint64_t requests_sent() const noexcept override { return client_.requests_sent(); }
 
 private:
     asio::awaitable<status> create_container(const desired_entry& want);

@@ -111,6 +111,8 @@ class driver : public reader, public writer, public event_source {
 public:
     [[nodiscard]] virtual std::string name() const = 0;       // "docker", "swarm", "podman"
     [[nodiscard]] virtual std::string owner() const = 0;
+    // Requests sent to the runtime so far (for metrics and benchmarks).
+    [[nodiscard]] virtual std::uint64_t requests_sent() const noexcept { return 0; }
 };
 
 struct driver_options {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "drivers/api_version.hpp"
 #include "drivers/engine_error.hpp"
@@ -89,6 +90,7 @@ struct engine_client::impl {
     std::vector<std::unique_ptr<connection>> idle;
     std::set<connection*> streaming;
     std::string version;                       // "" until negotiated
+    std::uint64_t requests = 0;                // sent, streams included
     static constexpr std::size_t max_idle = 16;
 
     error io_error(const error_code& ec, http_method m, std::string_view target, milliseconds limit) const {
@@ -140,7 +142,14 @@ struct engine_client::impl {
         if (idle.size() < max_idle) idle.push_back(std::move(c));
     }
 
-    http::request<http::string_body> make_request(http_method m, const std::string& target, std::string body) const {
+    // Counts the request and logs it at trace level (bench/reaction.sh
+    // times the first request after a change from that line).
+    http::request<http::string_body> make_request(http_method m, const std::string& target, std::string body) {
+        ++requests;
+        if (spdlog::should_log(spdlog::level::trace)) {
+            const auto verb = http::to_string(to_verb(m));
+            spdlog::trace("engine request: {} {}", std::string_view(verb.data(), verb.size()), target);
+        }
         http::request<http::string_body> req{to_verb(m), target, 11};
         req.set(http::field::host, host_header);
         req.set(http::field::user_agent, "driftless");
@@ -323,5 +332,6 @@ void engine_client::cancel_streams() {
 const docker_host& engine_client::host() const noexcept { return impl_->host; }
 milliseconds engine_client::timeout() const noexcept { return impl_->timeout; }
 std::size_t engine_client::idle_connections() const noexcept { return impl_->idle.size(); }
+std::uint64_t engine_client::requests_sent() const noexcept { return impl_->requests; }
 
 }  // namespace driftless::drivers::docker

@@ -26,6 +26,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -103,6 +104,8 @@ public:
     [[nodiscard]] std::chrono::milliseconds timeout() const noexcept;
     // Keep-alive connections waiting in the pool (for tests and metrics).
     [[nodiscard]] std::size_t idle_connections() const noexcept;
+    // Requests sent so far, streams included (for metrics and benchmarks).
+    [[nodiscard]] std::uint64_t requests_sent() const noexcept;
 
 private:
     struct impl;

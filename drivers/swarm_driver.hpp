@@ -90,6 +90,7 @@ public:
     void cancel_events() override;
 
     [[nodiscard]] docker::engine_client& client() noexcept { return client_; }
+    [[nodiscard]] std::uint64_t requests_sent() const noexcept override { return client_.requests_sent(); }
 
 private:
     asio::awaitable<status> check_engine();

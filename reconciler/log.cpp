@@ -20,9 +20,9 @@ public:
         gmtime_r(&t, &tm);
         char stamp[32];
         std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-        const auto ms = duration_cast<milliseconds>(msg.time.time_since_epoch()).count() % 1000;
+        const auto us = duration_cast<microseconds>(msg.time.time_since_epoch()).count() % 1000000;
         char full[48];
-        std::snprintf(full, sizeof full, "%s.%03dZ", stamp, static_cast<int>(ms));
+        std::snprintf(full, sizeof full, "%s.%06dZ", stamp, static_cast<int>(us));
         nlohmann::json line{{"time", full},
                             {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
                                                   spdlog::level::to_string_view(msg.level).size())},

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <set>
 
+#include <time.h>
+
 #include <spdlog/spdlog.h>
 
 namespace driftless::reconciler {
@@ -16,6 +18,18 @@ namespace driftless::reconciler {
 namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 using desired_state::resource_key;
+
+namespace {
+
+// CPU time of the calling thread: the loop's io_context thread, where the
+// whole pass runs (listing, diffing, the executor, the engine client).
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+}  // namespace
 
 bool pass_result::all_succeeded() const {
     if (!engine_ok) return false;
@@ -55,6 +69,8 @@ void loop::stop() {
 
 asio::awaitable<pass_result> loop::pass(bool dry_run) {
     const auto started = clock::now();
+    const double cpu_started = thread_cpu_seconds();
+    const auto requests_before = driver_.requests_sent();
     auto desired = store_.current();
     pass_result r;
 
@@ -101,6 +117,14 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     }
     const double seconds = std::chrono::duration<double>(clock::now() - started).count();
     record(*desired, listed->objects, r, seconds);
+    // Measured after record(): building the status is part of a pass's cost.
+    auto& m = status_.metrics;
+    m.last_pass_cpu_seconds = thread_cpu_seconds() - cpu_started;
+    m.pass_cpu_seconds_sum += m.last_pass_cpu_seconds;
+    m.last_pass_engine_requests = driver_.requests_sent() - requests_before;
+    m.engine_requests_total = driver_.requests_sent();
+    spdlog::debug("pass done: {} action(s), {:.1f} ms, {:.2f} ms CPU, {} engine request(s)", r.plan.actions.size(),
+                  seconds * 1000, m.last_pass_cpu_seconds * 1000, m.last_pass_engine_requests);
     last_pass_ = clock::now();
     co_return r;
 }

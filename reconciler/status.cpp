@@ -84,6 +84,14 @@ std::string to_prometheus(const loop_status& s) {
     out << "driftless_pass_duration_seconds " << m.last_pass_seconds << '\n';
     family(out, "driftless_pass_duration_seconds_total", "counter", "Total time spent in passes.");
     out << "driftless_pass_duration_seconds_total " << m.pass_seconds_sum << '\n';
+    family(out, "driftless_pass_cpu_seconds", "gauge", "CPU time of the latest pass.");
+    out << "driftless_pass_cpu_seconds " << m.last_pass_cpu_seconds << '\n';
+    family(out, "driftless_pass_cpu_seconds_total", "counter", "Total CPU time spent in passes.");
+    out << "driftless_pass_cpu_seconds_total " << m.pass_cpu_seconds_sum << '\n';
+    family(out, "driftless_pass_engine_requests", "gauge", "Engine requests sent by the latest pass.");
+    out << "driftless_pass_engine_requests " << m.last_pass_engine_requests << '\n';
+    family(out, "driftless_engine_requests_total", "counter", "Engine requests sent, the events stream included.");
+    out << "driftless_engine_requests_total " << m.engine_requests_total << '\n';
     family(out, "driftless_actions_total", "counter", "Actions executed, by kind and result.");
     for (const auto& [k, v] : m.actions)
         out << "driftless_actions_total{action=\"" << k.first << "\",result=\"" << k.second << "\"} " << v << '\n';

@@ -43,6 +43,10 @@ struct counters {
     std::uint64_t passes_failed = 0;
     double last_pass_seconds = 0;
     double pass_seconds_sum = 0;
+    double last_pass_cpu_seconds = 0;         // CPU time of the loop's thread during the last pass
+    double pass_cpu_seconds_sum = 0;
+    std::uint64_t last_pass_engine_requests = 0;
+    std::uint64_t engine_requests_total = 0;  // requests sent to the runtime, streams included
     std::map<std::pair<std::string, std::string>, std::uint64_t> actions;  // (kind, result) -> count
     std::uint64_t source_errors_total = 0;
     std::uint64_t engine_events = 0;

@@ -1,0 +1,52 @@
+# Shared by the end-to-end benchmarks in bench/: sourced, not run.
+
+driftless=${DRIFTLESS_BIN:-build/reconciler/driftless}
+image=driftless-test/busybox:1
+
+now_ns() { date +%s%N; }
+
+# ms between two nanosecond stamps, to one decimal.
+elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
+
+# Removes every container carrying LABEL (key or key=value), 8 removals in flight.
+remove_labelled() {
+  docker ps -aq --filter "label=$1" | xargs -r -n 25 -P 8 docker rm -f >/dev/null
+}
+
+# Starts `docker events` for container start events of containers carrying
+# LABEL since the nanosecond stamp SINCE, one stamp per line into FILE. The
+# engine replays events since SINCE, so none is missed however late the
+# stream opens. Sets events_pid.
+watch_starts() {
+  local label=$1 file=$2 since=$3
+  : >"$file"
+  docker events --since "${since:0:10}.${since:10}" --filter type=container --filter event=start \
+    --filter "label=$label" --format '{{.TimeNano}}' >"$file" 2>/dev/null &
+  events_pid=$!
+}
+
+# Waits until FILE holds N start stamps (deadline SECONDS, default 600) and
+# prints the last stamp. Fails when the deadline passes.
+wait_starts() {
+  local file=$1 n=$2 deadline=$(( $(date +%s) + ${3:-600} ))
+  while [ "$(wc -l <"$file")" -lt "$n" ]; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "only $(wc -l <"$file") of $n containers started before the deadline" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+  sort -n "$file" | sed -n "${n}p"
+}
+
+stop_watch() { kill "$events_pid" 2>/dev/null || true; wait "$events_pid" 2>/dev/null || true; }
+
+# Prints the median of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+machine_line() {
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+       "dockerd $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'), $(uname -r)"
+}
