@@ -1,8 +1,9 @@
 #include "desired_state/hash.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 namespace driftless::desired_state {
 
@@ -134,13 +135,40 @@ json canonical_json(const spec& s) {
     return {{"kind", to_string(s.kind())}, {"name", s.name}, {"labels", s.labels}, {"spec", std::move(body)}};
 }
 
+json without_defaults(json j) {
+    if (!j.is_object()) return j;
+    if (const auto labels = j.find("labels"); labels != j.end() && labels->is_object() && labels->empty()) j.erase(labels);
+    const auto kind = j.find("kind");
+    const auto body = j.find("spec");
+    if (kind == j.end() || !kind->is_string() || body == j.end() || !body->is_object()) return j;
+    static const json defaults[] = {canonical_json(spec{{}, {}, service{}, {}})["spec"],
+                                    canonical_json(spec{{}, {}, network{}, {}})["spec"],
+                                    canonical_json(spec{{}, {}, volume{}, {}})["spec"]};
+    std::size_t index = 0;
+    if (*kind == "Network") index = 1;
+    else if (*kind == "Volume") index = 2;
+    else if (*kind != "Service") return j;
+    const json& d = defaults[index];
+    for (auto it = body->begin(); it != body->end();) {
+        const auto def = d.find(it.key());
+        if (def != d.end() && *def == it.value()) it = body->erase(it);
+        else ++it;
+    }
+    return j;
+}
+
 std::string spec_hash(const spec& s) {
     // Same bytes as dump() for valid UTF-8 (all parsed text is); "replace"
     // only keeps a hand-built spec with broken UTF-8 from throwing.
     std::string text = canonical_json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) return {};
+    // Nettle rather than OpenSSL: one hash function, without OpenSSL 3's
+    // provider machinery (2 MB more resident for the life of the process).
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, text.size(), reinterpret_cast<const std::uint8_t*>(text.data()));
+    std::uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+    constexpr unsigned int len = SHA256_DIGEST_SIZE;
     static constexpr char hexdigits[] = "0123456789abcdef";
     std::string out;
     out.reserve(2 * len);

@@ -19,4 +19,12 @@ namespace driftless::desired_state {
 [[nodiscard]] nlohmann::json canonical_json(const spec& s);
 [[nodiscard]] std::string spec_hash(const spec& s);
 
+// A canonical JSON (as canonical_json gives it, or as read back from an
+// object's io.driftless.spec label) without the body fields that hold their
+// default, and without empty labels: a third of the size for a typical
+// service, which every container list carries. Two specs differ in a field
+// exactly when their sparse forms do (a field absent from one is its
+// default). Not hashed: spec_hash stays on the full form.
+[[nodiscard]] nlohmann::json without_defaults(nlohmann::json canonical);
+
 }  // namespace driftless::desired_state

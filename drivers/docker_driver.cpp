@@ -11,6 +11,7 @@
 
 #include "desired_state/hash.hpp"
 #include "drivers/docker_container_body.hpp"
+#include "drivers/docker_labels.hpp"
 #include "drivers/docker_listing.hpp"
 #include "drivers/docker_network_body.hpp"
 #include "drivers/docker_networks_volumes.hpp"
@@ -31,7 +32,6 @@ namespace {
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
-std::string spec_json(const ds::spec& s) { return ds::canonical_json(s).dump(); }
 
 // The Id field of a create answer, checked before it goes into a path.
 result<std::string> created_id(const engine_response& r, const std::string& what) {
@@ -71,9 +71,13 @@ asio::awaitable<result<actual_state>> docker_driver::list() {
     // initializer list alive across a co_await.
     const std::string containers_target =
         "/containers/json" + query_string({{"all", "1"}, {"filters", owner_filter(options_.owner)}});
-    auto containers = co_await client_.call(http_method::get, containers_target);
+    // Room for an answer a little larger than the last one, and for the
+    // parser's padding after it: the list is then neither regrown nor copied.
+    const std::size_t expect = list_bytes_ == 0 ? 0 : list_bytes_ + list_bytes_ / 8 + 64;
+    auto containers = co_await client_.call(http_method::get, containers_target, {}, std::nullopt, expect);
     if (!containers) co_return with_context(std::move(containers).err(), "list containers");
-    auto c = parse_container_list(containers->body, naming::by_label);
+    list_bytes_ = containers->body.size();
+    auto c = parse_container_list(containers->body, naming::by_label, containers->body.capacity());
     if (!c) co_return std::move(c).err();
     // The engine's label filter already did this; checking again costs
     // nothing and keeps "owned only" true whatever it returns.
@@ -188,7 +192,7 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     if (svc.pull == ds::pull_policy::always)
         if (auto img = co_await pull(svc.image); !img) co_return img;
 
-    json create_body = container_create_body(s, want.hash, options_.owner, spec_json(s));
+    json create_body = container_create_body(s, want.hash, options_.owner, spec_label(s));
     if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
     const std::string body = create_body.dump();
     const std::string target = "/containers/create" + query_string({{"name", s.name}});
@@ -230,12 +234,12 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
 
 asio::awaitable<status> docker_driver::create_network(const desired_entry& want) {
     const ds::spec& s = want.spec;
-    co_return co_await docker::create_network(client_, s.name, network_create_body(s, want.hash, options_.owner, spec_json(s)));
+    co_return co_await docker::create_network(client_, s.name, network_create_body(s, want.hash, options_.owner, spec_label(s)));
 }
 
 asio::awaitable<status> docker_driver::create_volume(const desired_entry& want) {
     const ds::spec& s = want.spec;
-    co_return co_await docker::create_volume(client_, s.name, volume_create_body(s, want.hash, options_.owner, spec_json(s)),
+    co_return co_await docker::create_volume(client_, s.name, volume_create_body(s, want.hash, options_.owner, spec_label(s)),
                                              options_.owner);
 }
 

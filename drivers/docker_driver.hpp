@@ -97,6 +97,7 @@ private:
 
     docker_driver_options options_;
     engine_client client_;
+    std::size_t list_bytes_ = 0;   // size of the latest container list answer
     std::shared_ptr<stream_cancel> events_cancel_;       // the watch in flight, if any
 };
 

@@ -1,8 +1,13 @@
 #include "drivers/docker_labels.hpp"
 
+#include "desired_state/hash.hpp"
 #include "drivers/labels.hpp"
 
 namespace driftless::drivers::docker {
+
+std::string spec_label(const desired_state::spec& s) {
+    return desired_state::without_defaults(desired_state::canonical_json(s)).dump();
+}
 
 desired_state::string_map ownership_labels(const desired_state::spec& s, std::string_view hash,
                                            std::string_view owner, std::string_view spec_json) {

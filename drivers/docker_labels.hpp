@@ -15,6 +15,11 @@ namespace driftless::drivers::docker {
 [[nodiscard]] desired_state::string_map ownership_labels(const desired_state::spec& s, std::string_view hash,
                                                          std::string_view owner, std::string_view spec_json);
 
+// The value of io.driftless.spec: the spec's canonical JSON without its
+// defaults (desired_state::without_defaults), what `plan` reads back to name
+// the fields an update changes. Sparse, since every list answer carries it.
+[[nodiscard]] std::string spec_label(const desired_state::spec& s);
+
 // The router and service name Traefik is given for a spec name: '.' separates
 // label key parts in Traefik, so it becomes '-' ("web.api" -> "web-api").
 [[nodiscard]] std::string traefik_router_name(std::string_view spec_name);

@@ -24,7 +24,11 @@ enum class naming {
 // reported running = true (there is nothing to start) with
 // tasks_desired = 0. An answer that is not the documented JSON shape is an
 // "engine" error.
-[[nodiscard]] result<std::vector<actual_object>> parse_container_list(std::string_view body, naming how);
+// `readable`: how many bytes from body.data() may be read (a string's
+// capacity); when it leaves simdjson's padding after the body, the body is
+// parsed where it lies instead of copied first.
+[[nodiscard]] result<std::vector<actual_object>> parse_container_list(std::string_view body, naming how,
+                                                                      std::size_t readable = 0);
 [[nodiscard]] result<std::vector<actual_object>> parse_network_list(std::string_view body, naming how);
 [[nodiscard]] result<std::vector<actual_object>> parse_volume_list(std::string_view body, naming how);
 

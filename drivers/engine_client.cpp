@@ -92,6 +92,7 @@ struct engine_client::impl {
     std::string version;                       // "" until negotiated
     std::uint64_t requests = 0;                // sent, streams included
     static constexpr std::size_t max_idle = 16;
+    static constexpr std::size_t read_buffer_bytes = 64 * 1024;   // Beast's own largest read
 
     error io_error(const error_code& ec, http_method m, std::string_view target, milliseconds limit) const {
         if (ec == beast::error::timeout)
@@ -139,6 +140,7 @@ struct engine_client::impl {
 
     void give_back(std::unique_ptr<connection> c) {
         c->stream.expires_never();
+        c->buffer.shrink_to_fit();   // idle connections hold no read buffer
         if (idle.size() < max_idle) idle.push_back(std::move(c));
     }
 
@@ -164,7 +166,7 @@ struct engine_client::impl {
 
     // One request/answer on a pooled or new connection; `target` is complete.
     asio::awaitable<result<engine_response>> exchange(http_method m, std::string target, std::string body,
-                                                      milliseconds limit) {
+                                                      milliseconds limit, std::size_t expect_bytes = 0) {
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<connection> c = attempt == 0 ? take_idle() : nullptr;
             const bool reused = c != nullptr;
@@ -184,6 +186,11 @@ struct engine_client::impl {
             http::response_parser<http::string_body> parser;
             parser.body_limit(std::uint64_t{256} * 1024 * 1024);
             if (m == http_method::head) parser.skip(true);
+            if (expect_bytes != 0) parser.get().body().reserve(expect_bytes);
+            // Beast reads at most the buffer's free space (and never less
+            // than 512 bytes): a small buffer turns a 1.6 MB container list
+            // into thousands of reads.
+            c->buffer.reserve(read_buffer_bytes);
             co_await http::async_read(c->stream, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 if (reused && stale(ec) && !parser.got_some()) continue;
@@ -300,10 +307,11 @@ engine_client::engine_client(asio::any_io_executor ex, docker_host host, millise
 engine_client::~engine_client() = default;
 
 asio::awaitable<result<engine_response>> engine_client::call(http_method method, std::string target, std::string body,
-                                                             std::optional<milliseconds> timeout) {
+                                                             std::optional<milliseconds> timeout, std::size_t expect_bytes) {
     auto v = co_await impl_->negotiate();
     if (!v) co_return std::move(v).err();
-    co_return co_await impl_->exchange(method, "/v" + *v + target, std::move(body), timeout.value_or(impl_->timeout));
+    co_return co_await impl_->exchange(method, "/v" + *v + target, std::move(body), timeout.value_or(impl_->timeout),
+                                       expect_bytes);
 }
 
 asio::awaitable<status> engine_client::stream(http_method method, std::string target, std::string body,

@@ -79,8 +79,12 @@ public:
     // the API version ("/containers/json?all=1"); the client prefixes the
     // negotiated version ("/v1.41/containers/json?all=1"), negotiating it
     // first if that has not been done.
+    // `expect_bytes`, when known, is room made for the answer's body before
+    // it arrives (the engine sends lists chunked, without a length), so a
+    // large body is written once instead of grown and copied.
     asio::awaitable<result<engine_response>> call(http_method method, std::string target, std::string body = {},
-                                                  std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+                                                  std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+                                                  std::size_t expect_bytes = 0);
 
     // Like call, but the answer's body is read as it arrives and handed to
     // `on_line` line by line (the events stream, image pull progress).

@@ -16,6 +16,7 @@
 #include "drivers/docker_networks_volumes.hpp"
 #include "drivers/docker_volume_body.hpp"
 #include "drivers/engine_error.hpp"
+#include "drivers/docker_labels.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/names.hpp"
 #include "drivers/swarm_listing.hpp"
@@ -31,7 +32,6 @@ namespace {
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
-std::string spec_json(const ds::spec& s) { return ds::canonical_json(s).dump(); }
 
 // Swarm answers a stale version index with "update out of sequence" (an
 // HTTP 500 from dockerd 20.10): someone changed the service since it was read.
@@ -168,7 +168,7 @@ asio::awaitable<status> swarm_driver::create(const desired_entry& want) {
     switch (s.kind()) {
     case ds::kind::service: co_return co_await create_service(want);
     case ds::kind::network: {
-        json body = docker::network_create_body(s, want.hash, options_.owner, spec_json(s));
+        json body = docker::network_create_body(s, want.hash, options_.owner, docker::spec_label(s));
         // Services can only join swarm-scoped networks.
         if (s.as_network()->driver == "bridge") body["Driver"] = "overlay";
         body["Attachable"] = true;
@@ -176,7 +176,7 @@ asio::awaitable<status> swarm_driver::create(const desired_entry& want) {
     }
     case ds::kind::volume:
         co_return co_await docker::create_volume(client_, s.name,
-                                                 docker::volume_create_body(s, want.hash, options_.owner, spec_json(s)),
+                                                 docker::volume_create_body(s, want.hash, options_.owner, docker::spec_label(s)),
                                                  options_.owner);
     }
     co_return error{"invalid", "unknown kind"};
@@ -188,7 +188,7 @@ asio::awaitable<status> swarm_driver::create_service(const desired_entry& want) 
     const std::string what = "service " + in_quotes(s.name);
     auto volumes = co_await volume_configs_for(*s.as_service());
     if (!volumes) co_return with_context(std::move(volumes).err(), "create " + what);
-    const std::string body = service_spec_body(s, want.hash, options_.owner, spec_json(s), *volumes).dump();
+    const std::string body = service_spec_body(s, want.hash, options_.owner, docker::spec_label(s), *volumes).dump();
     auto made = co_await client_.call(http_method::post, "/services/create", body);
     if (!made) {
         if (made.err().code == "conflict")
@@ -219,7 +219,7 @@ asio::awaitable<status> swarm_driver::update(const desired_entry& want, const ac
 
     auto volumes = co_await volume_configs_for(*s.as_service());
     if (!volumes) co_return with_context(std::move(volumes).err(), "update " + what);
-    const std::string body = service_spec_body(s, want.hash, options_.owner, spec_json(s), *volumes).dump();
+    const std::string body = service_spec_body(s, want.hash, options_.owner, docker::spec_label(s), *volumes).dump();
     std::uint64_t version = have.version;
     for (int attempt = 1;; ++attempt) {
         const std::string target = "/services/" + have.id + "/update" + query_string({{"version", std::to_string(version)}});

@@ -116,7 +116,7 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         }
     }
     const double seconds = std::chrono::duration<double>(clock::now() - started).count();
-    record(*desired, listed->objects, r, seconds);
+    record(desired, std::move(listed->objects), r, seconds);
     // Measured after record(): building the status is part of a pass's cost.
     auto& m = status_.metrics;
     m.last_pass_cpu_seconds = thread_cpu_seconds() - cpu_started;
@@ -129,8 +129,9 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     co_return r;
 }
 
-void loop::record(const desired_state::snapshot& desired, const std::vector<drivers::actual_object>& actual,
+void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, std::vector<drivers::actual_object> actual,
                   const pass_result& r, double seconds) {
+    const auto& desired = *desired_ptr;
     auto& m = status_.metrics;
     ++m.passes;
     m.last_pass_seconds = seconds;
@@ -207,15 +208,13 @@ void loop::record(const desired_state::snapshot& desired, const std::vector<driv
     for (const auto& a : r.plan.actions) status_.last_plan.push_back(plan_line(a));
     if (r.plan.removals_held) status_.last_plan.push_back("  (" + r.plan.guard_message + ")");
 
-    status_.desired_json = nlohmann::json::object();
-    for (const auto& [key, entry] : desired.resources)
-        status_.desired_json[key.to_string()] = {{"hash", entry.hash}, {"source", entry.spec.origin.to_string()}};
-    status_.actual_json = nlohmann::json::array();
-    for (const auto& a : actual)
-        status_.actual_json.push_back({{"kind", desired_state::to_string(a.kind)}, {"name", a.name}, {"id", a.id},
-                                       {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash},
-                                       {"tasks_running", a.tasks_running}, {"tasks_desired", a.tasks_desired},
-                                       {"task_error", a.task_error}});
+    status_.desired_snapshot = std::move(desired_ptr);
+    // The canonical specs are read by diff only; /api/v1/state does not show them.
+    for (auto& a : actual) {
+        a.spec_json.clear();
+        a.spec_json.shrink_to_fit();
+    }
+    status_.actual = std::move(actual);
 
     if (on_status_change && !changed.empty()) on_status_change(status_, changed);
 }

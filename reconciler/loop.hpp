@@ -72,7 +72,7 @@ public:
 
 private:
     boost::asio::awaitable<void> follow_events();
-    void record(const desired_state::snapshot& desired, const std::vector<drivers::actual_object>& actual,
+    void record(std::shared_ptr<const desired_state::snapshot> desired, std::vector<drivers::actual_object> actual,
                 const pass_result& r, double seconds);
 
     boost::asio::any_io_executor ex_;

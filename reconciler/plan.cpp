@@ -56,7 +56,10 @@ std::string changed_fields(const desired_entry& want, const actual_object& have)
     if (have.spec_json.empty()) return "spec hash changed";
     nlohmann::json old_json = nlohmann::json::parse(have.spec_json, nullptr, false);
     if (old_json.is_discarded() || !old_json.is_object()) return "spec hash changed";
-    nlohmann::json new_json = desired_state::canonical_json(want.spec);
+    // Both sparse: the label may hold either form, and a field absent from
+    // one side then means its default on both.
+    old_json = desired_state::without_defaults(std::move(old_json));
+    nlohmann::json new_json = desired_state::without_defaults(desired_state::canonical_json(want.spec));
     std::set<std::string> keys;
     std::vector<std::string> changed;
     for (auto& [k, v] : new_json.items()) keys.insert(k);

@@ -52,12 +52,22 @@ nlohmann::json to_json(const loop_status& s) {
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& d : s.source_errors)
         errors.push_back({{"where", d.where.to_string()}, {"field", d.field}, {"message", d.message}, {"text", d.to_string()}});
+    nlohmann::json desired = nlohmann::json::object();
+    if (s.desired_snapshot)
+        for (const auto& [key, entry] : s.desired_snapshot->resources)
+            desired[key.to_string()] = {{"hash", entry.hash}, {"source", entry.spec.origin.to_string()}};
+    nlohmann::json actual = nlohmann::json::array();
+    for (const auto& a : s.actual)
+        actual.push_back({{"kind", desired_state::to_string(a.kind)}, {"name", a.name}, {"id", a.id},
+                          {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash},
+                          {"tasks_running", a.tasks_running}, {"tasks_desired", a.tasks_desired},
+                          {"task_error", a.task_error}});
     return {{"ready", s.ready},
             {"engine_error", s.engine_error},
             {"desired_version", s.desired_version},
             {"counts", {{"desired", s.desired}, {"managed", s.managed}, {"drifted", s.drifted}, {"failing", s.failing}}},
-            {"desired", s.desired_json},
-            {"actual", s.actual_json},
+            {"desired", desired},
+            {"actual", actual},
             {"last_plan", s.last_plan},
             {"guard", s.guard_message},
             {"last_pass_at", s.last_pass_at},

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 
 #include "desired_state/diagnostic.hpp"
 #include "desired_state/spec.hpp"
+#include "desired_state/store.hpp"
+#include "drivers/driver.hpp"
 #include "reconciler/plan.hpp"
 
 namespace driftless::reconciler {
@@ -62,8 +65,10 @@ struct loop_status {
     std::string guard_message;
     std::string last_pass_at;            // RFC 3339
     std::map<desired_state::resource_key, object_status> objects;
-    nlohmann::json desired_json = nlohmann::json::object();
-    nlohmann::json actual_json = nlohmann::json::array();
+    // The latest pass's inputs, kept as they are: /api/v1/state turns them
+    // into JSON when it is asked, not every pass.
+    std::shared_ptr<const desired_state::snapshot> desired_snapshot;
+    std::vector<drivers::actual_object> actual;   // spec_json cleared
     counters metrics;
 };
 

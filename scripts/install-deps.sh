@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git curl ca-certificates
-  libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev libssl-dev
-  libspdlog-dev libfmt-dev doctest-dev libcli11-dev libbenchmark-dev
+  libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev nettle-dev
+  libspdlog-dev libfmt-dev doctest-dev libcli11-dev libbenchmark-dev libsimdjson-dev
   docker.io busybox-static kcat prometheus docker-registry docker-compose podman
   iproute2 procps
 )

@@ -31,6 +31,21 @@ TEST_CASE("canonical_json: every default filled, origin left out") {
           R"({"kind":"Volume","labels":{},"name":"data","spec":{"driver":"local","driver_opts":{}}})");
 }
 
+TEST_CASE("without_defaults: only what differs from the defaults") {
+    const auto web = canonical_json(one("name: web\nimage: nginx\nenv: {A: b}\nlabels: {team: x}\n"));
+    const auto sparse = without_defaults(web);
+    CHECK(sparse.dump() == R"({"kind":"Service","labels":{"team":"x"},"name":"web","spec":{"env":{"A":"b"},"image":"nginx"}})");
+    CHECK(without_defaults(sparse) == sparse);
+    CHECK(without_defaults(canonical_json(one("kind: Network\nname: front\ninternal: true\n"))).dump() ==
+          R"({"kind":"Network","name":"front","spec":{"internal":true}})");
+    CHECK(without_defaults(canonical_json(one("kind: Volume\nname: data\n"))).dump() ==
+          R"({"kind":"Volume","name":"data","spec":{}})");
+    // Anything else is returned as it came.
+    const auto odd = nlohmann::json::parse(R"({"kind":"Pod","spec":{"replicas":1}})");
+    CHECK(without_defaults(odd) == odd);
+    CHECK(without_defaults(nlohmann::json("text")) == nlohmann::json("text"));
+}
+
 TEST_CASE("spec_hash: golden values (a change here recreates every object once)") {
     CHECK(h("name: web\nimage: nginx\n") == "53719a168f76f2ab33232f489471255eddf2655e83798a666d5465ed00ccd4a1");
     CHECK(h(R"(name: web

@@ -40,6 +40,27 @@ TEST_CASE("docker listing: containers") {
     CHECK(idle.tasks_running == 0);
 }
 
+TEST_CASE("docker listing: escaped label values and fields of any shape") {
+    // io.driftless.spec is JSON inside a JSON string: every quote escaped.
+    auto r = parse_container_list(
+        R"([{"Ports": [{"PrivatePort": 80, "Type": "tcp"}], "Id": "a1", "Names": ["/w\u00e9b", "/alias"],
+             "Labels": {"io.driftless.owner": "o", "io.driftless.spec": "{\"name\":\"w\\u00e9b\",\"env\":{\"A\":\"x\\ny\"}}",
+                        "other": {"nested": true}},
+             "State": "running", "HostConfig": {"NetworkMode": "default"}, "Mounts": []}])",
+        naming::by_label);
+    REQUIRE(r.ok());
+    REQUIRE(r->size() == 1);
+    CHECK((*r)[0].name == "w\xc3\xa9" "b");
+    CHECK((*r)[0].id == "a1");
+    CHECK((*r)[0].owner == "o");
+    CHECK((*r)[0].spec_json == "{\"name\":\"w\\u00e9b\",\"env\":{\"A\":\"x\\ny\"}}");
+    CHECK((*r)[0].running);
+
+    auto empty = parse_container_list("[]", naming::by_label);
+    REQUIRE(empty.ok());
+    CHECK(empty->empty());
+}
+
 TEST_CASE("docker listing: by engine name for conflicts") {
     auto r = parse_container_list(
         R"([{"Id": "a", "Names": ["/web"], "State": "running", "Labels": {"io.driftless.name": "x"}}])",
@@ -79,7 +100,14 @@ TEST_CASE("docker listing: networks and volumes") {
 TEST_CASE("docker listing: unexpected answers are engine errors") {
     CHECK(parse_container_list("{}", naming::by_label).err().code == "engine");
     CHECK(parse_container_list("not json", naming::by_label).err().message ==
+          "unexpected answer to GET /containers/json: malformed JSON");
+    CHECK(parse_container_list(R"({"Id": "a"})", naming::by_label).err().message ==
           "unexpected answer to GET /containers/json: not a JSON array");
+    CHECK(parse_container_list("[1]", naming::by_label).err().message ==
+          "unexpected answer to GET /containers/json: an entry is not an object");
+    CHECK(parse_container_list(R"([{"Id": "a", "Names": ["/web"])", naming::by_label).err().code == "engine");
+    CHECK(parse_container_list(R"([{"Id": "a"}] [])", naming::by_label).err().code == "engine");
+    CHECK(parse_container_list("", naming::by_label).err().code == "engine");
     CHECK(parse_network_list("[1]", naming::by_label).err().code == "engine");
     CHECK(parse_volume_list("[]", naming::by_label).err().code == "engine");
 }

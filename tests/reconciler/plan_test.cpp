@@ -1,6 +1,7 @@
 // diff(desired, actual) -> plan: every rule, without an engine.
 #include <doctest/doctest.h>
 
+#include "desired_state/hash.hpp"
 #include "reconciler/plan.hpp"
 
 using namespace driftless;
@@ -222,4 +223,30 @@ TEST_CASE("diff: a self-healing service is never started; its task error is repo
     REQUIRE(p.actions.size() == 1);
     CHECK(p.actions[0].type == action_type::drifted);
     CHECK(p.actions[0].reason == "not converged (0/1 tasks running): pending: no suitable node");
+}
+
+TEST_CASE("diff: an update names the fields it changes, whichever form the label holds") {
+    auto want = service_entry("web", "new");
+    std::get<desired_state::service>(want.spec.body).env = {{"LOG", "debug"}};
+    std::get<desired_state::service>(want.spec.body).replicas = 2;
+    auto before = service_entry("web", "old");
+    std::get<desired_state::service>(before.spec.body).env = {{"LOG", "info"}};
+    auto have = owned(kind::service, "web", "old");
+
+    // The sparse form written today.
+    have.spec_json = desired_state::without_defaults(desired_state::canonical_json(before.spec)).dump();
+    auto p = diff(snapshot_of({want}), {have}, {});
+    REQUIRE(find(p, "Service/web") != nullptr);
+    CHECK(find(p, "Service/web")->reason == "changed: env, replicas");
+
+    // The full canonical form earlier builds wrote.
+    have.spec_json = desired_state::canonical_json(before.spec).dump();
+    p = diff(snapshot_of({want}), {have}, {});
+    CHECK(find(p, "Service/web")->reason == "changed: env, replicas");
+
+    // A field set back to its default is named too.
+    std::get<desired_state::service>(want.spec.body).env.clear();
+    std::get<desired_state::service>(want.spec.body).replicas = 1;
+    p = diff(snapshot_of({want}), {have}, {});
+    CHECK(find(p, "Service/web")->reason == "changed: env");
 }
