@@ -25,6 +25,7 @@
 
 #include "drivers/docker_host.hpp"
 #include "drivers/driver.hpp"
+#include "drivers/docker_listing.hpp"
 #include "drivers/engine_client.hpp"
 
 namespace driftless::drivers::docker {
@@ -79,7 +80,7 @@ public:
     // oom, pause, rename, update; every event under podman). Returns
     // "unreachable" when the engine ends the stream, "cancelled" after
     // cancel_events().
-    asio::awaitable<status> watch_events(std::function<void()> on_event) override;
+    asio::awaitable<status> watch_events(event_handler on_event) override;
     void cancel_events() override;
 
     [[nodiscard]] engine_client& client() noexcept { return client_; }
@@ -98,6 +99,8 @@ private:
     docker_driver_options options_;
     engine_client client_;
     std::size_t list_bytes_ = 0;   // size of the latest container list answer
+    std::string list_storage_;     // its memory, for the next one
+    container_list_reader list_reader_;
     std::shared_ptr<stream_cancel> events_cancel_;       // the watch in flight, if any
 };
 

@@ -38,9 +38,11 @@ error bad_shape(const char* what) { return error{"engine", std::string("unexpect
 // manages (about 1.6 KB per container), and every pass reads it: it is read
 // with simdjson, which picks the CPU's vector instructions at run time and
 // builds a flat tape instead of a tree of allocations.
-result<std::vector<actual_object>> parse_container_list(std::string_view body, naming how, std::size_t readable) {
+namespace {
+
+result<std::vector<actual_object>> read_container_list(simdjson::dom::parser& parser, std::string_view body, naming how,
+                                                       std::size_t readable) {
     namespace dom = simdjson::dom;
-    dom::parser parser;
     dom::element doc;
     const bool padded = readable >= body.size() + simdjson::SIMDJSON_PADDING;
     if (parser.parse(body.data(), body.size(), !padded).get(doc)) return bad_shape("GET /containers/json: malformed JSON");
@@ -83,6 +85,24 @@ result<std::vector<actual_object>> parse_container_list(std::string_view body, n
         out.push_back(std::move(o));
     }
     return out;
+}
+
+}  // namespace
+
+result<std::vector<actual_object>> parse_container_list(std::string_view body, naming how, std::size_t readable) {
+    simdjson::dom::parser parser;
+    return read_container_list(parser, body, how, readable);
+}
+
+struct container_list_reader::impl {
+    simdjson::dom::parser parser;
+};
+
+container_list_reader::container_list_reader() : impl_(std::make_unique<impl>()) {}
+container_list_reader::~container_list_reader() = default;
+
+result<std::vector<actual_object>> container_list_reader::read(std::string_view body, naming how, std::size_t readable) {
+    return read_container_list(impl_->parser, body, how, readable);
 }
 
 result<std::vector<actual_object>> parse_network_list(std::string_view body, naming how) {

@@ -2,6 +2,7 @@
 // /volumes) into actual_objects. Pure functions.
 #pragma once
 
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -29,6 +30,21 @@ enum class naming {
 // parsed where it lies instead of copied first.
 [[nodiscard]] result<std::vector<actual_object>> parse_container_list(std::string_view body, naming how,
                                                                       std::size_t readable = 0);
+
+// parse_container_list with one parser kept from call to call, so that its
+// buffers are not allocated and paged in afresh for every pass.
+class container_list_reader {
+public:
+    container_list_reader();
+    ~container_list_reader();
+    container_list_reader(const container_list_reader&) = delete;
+    container_list_reader& operator=(const container_list_reader&) = delete;
+    [[nodiscard]] result<std::vector<actual_object>> read(std::string_view body, naming how, std::size_t readable = 0);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
 [[nodiscard]] result<std::vector<actual_object>> parse_network_list(std::string_view body, naming how);
 [[nodiscard]] result<std::vector<actual_object>> parse_volume_list(std::string_view body, naming how);
 

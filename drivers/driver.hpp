@@ -96,12 +96,19 @@ public:
 
 // Runtime events about owned objects. Events only say *when* to look
 // (level-based reconcile); their payload is never acted on.
+// What an engine event says about the object it concerns.
+enum class event_kind {
+    changed,   // it changed and may change again (died, paused, a service updated): worth a pass soon
+    gone,      // it no longer exists, and nothing more will happen to it: worth a pass at once
+};
+using event_handler = std::function<void(event_kind)>;
+
 class event_source {
 public:
     virtual ~event_source() = default;
     // Streams events until the stream breaks (returns its error) or the
-    // coroutine is cancelled. Calls on_event once per event.
-    virtual asio::awaitable<status> watch_events(std::function<void()> on_event) = 0;
+    // coroutine is cancelled. Calls on_event once per event, with its kind.
+    virtual asio::awaitable<status> watch_events(event_handler on_event) = 0;
     // Ends the watch_events in flight, if any: it returns promptly with code
     // "cancelled". Does not block; call it on the io_context's thread.
     virtual void cancel_events() {}

@@ -166,7 +166,8 @@ struct engine_client::impl {
 
     // One request/answer on a pooled or new connection; `target` is complete.
     asio::awaitable<result<engine_response>> exchange(http_method m, std::string target, std::string body,
-                                                      milliseconds limit, std::size_t expect_bytes = 0) {
+                                                      milliseconds limit, std::size_t expect_bytes = 0,
+                                                      std::string storage = {}) {
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<connection> c = attempt == 0 ? take_idle() : nullptr;
             const bool reused = c != nullptr;
@@ -186,6 +187,8 @@ struct engine_client::impl {
             http::response_parser<http::string_body> parser;
             parser.body_limit(std::uint64_t{256} * 1024 * 1024);
             if (m == http_method::head) parser.skip(true);
+            storage.clear();
+            parser.get().body() = std::move(storage);
             if (expect_bytes != 0) parser.get().body().reserve(expect_bytes);
             // Beast reads at most the buffer's free space (and never less
             // than 512 bytes): a small buffer turns a 1.6 MB container list
@@ -307,11 +310,12 @@ engine_client::engine_client(asio::any_io_executor ex, docker_host host, millise
 engine_client::~engine_client() = default;
 
 asio::awaitable<result<engine_response>> engine_client::call(http_method method, std::string target, std::string body,
-                                                             std::optional<milliseconds> timeout, std::size_t expect_bytes) {
+                                                             std::optional<milliseconds> timeout, std::size_t expect_bytes,
+                                                             std::string storage) {
     auto v = co_await impl_->negotiate();
     if (!v) co_return std::move(v).err();
     co_return co_await impl_->exchange(method, "/v" + *v + target, std::move(body), timeout.value_or(impl_->timeout),
-                                       expect_bytes);
+                                       expect_bytes, std::move(storage));
 }
 
 asio::awaitable<status> engine_client::stream(http_method method, std::string target, std::string body,

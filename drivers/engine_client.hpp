@@ -81,10 +81,11 @@ public:
     // first if that has not been done.
     // `expect_bytes`, when known, is room made for the answer's body before
     // it arrives (the engine sends lists chunked, without a length), so a
-    // large body is written once instead of grown and copied.
+    // large body is written once instead of grown and copied; `storage` is a
+    // string whose memory the answer's body reuses (its text is dropped).
     asio::awaitable<result<engine_response>> call(http_method method, std::string target, std::string body = {},
                                                   std::optional<std::chrono::milliseconds> timeout = std::nullopt,
-                                                  std::size_t expect_bytes = 0);
+                                                  std::size_t expect_bytes = 0, std::string storage = {});
 
     // Like call, but the answer's body is read as it arrives and handed to
     // `on_line` line by line (the events stream, image pull progress).

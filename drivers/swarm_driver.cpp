@@ -291,7 +291,7 @@ asio::awaitable<status> swarm_driver::remove(const actual_object& have) {
 
 // ---- events ----------------------------------------------------------------
 
-asio::awaitable<status> swarm_driver::watch_events(std::function<void()> on_event) {
+asio::awaitable<status> swarm_driver::watch_events(event_handler on_event) {
     auto cancel = std::make_shared<docker::stream_cancel>();
     events_cancel_ = cancel;
     // Service and node events carry only the object's name, so a label
@@ -304,13 +304,16 @@ asio::awaitable<status> swarm_driver::watch_events(std::function<void()> on_even
         const auto j = json::parse(line, nullptr, false);
         if (!j.is_object()) return {};
         const std::string type = j.value("Type", std::string{});
+        const std::string action = j.value("Action", std::string{});
         if (type == "container") {
             const auto& actor = j.contains("Actor") ? j["Actor"] : json{};
             if (!actor.is_object() || !actor.contains("Attributes") || !actor["Attributes"].is_object()) return {};
             const auto& attrs = actor["Attributes"];
             if (!attrs.contains(labels::owner) || attrs[labels::owner] != owner) return {};
         }
-        on_event();
+        // A service removed will not change again; a task container that
+        // goes is replaced by swarm itself.
+        on_event(type == "service" && action == "remove" ? event_kind::gone : event_kind::changed);
         return {};
     };
     auto st = co_await client_.stream(http_method::get, target, {}, std::move(each), std::nullopt, cancel);

@@ -86,7 +86,7 @@ public:
     // when the container carries this owner's label (task containers do).
     // Returns "unreachable" when the engine ends the stream, "cancelled"
     // after cancel_events().
-    asio::awaitable<status> watch_events(std::function<void()> on_event) override;
+    asio::awaitable<status> watch_events(event_handler on_event) override;
     void cancel_events() override;
 
     [[nodiscard]] docker::engine_client& client() noexcept { return client_; }

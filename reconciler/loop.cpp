@@ -139,20 +139,33 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     for (std::size_t i = 0; i < r.report.results.size(); ++i)
         ++m.actions[{to_string(r.plan.actions[i].type), to_string(r.report.results[i].result)}];
 
+    // The map is rebuilt every pass from nodes of the one before the last:
+    // a no-op pass over 1,000 objects then allocates nothing for it.
     std::map<resource_key, object_status> objects;
+    auto slot = [&](const resource_key& key, bool in_order) -> object_status& {
+        if (!in_order)
+            if (auto it = objects.find(key); it != objects.end()) return it->second;
+        if (spare_objects_.empty()) return objects.try_emplace(key).first->second;
+        auto node = spare_objects_.extract(spare_objects_.begin());
+        node.key().kind = key.kind;
+        node.key().name.assign(key.name);
+        node.mapped().reset();
+        const auto at = in_order ? objects.insert(objects.end(), std::move(node)) : objects.insert(std::move(node)).position;
+        return at->second;
+    };
     for (const auto& [key, entry] : desired.resources) {
-        auto& o = objects[key];
-        o.desired_hash = entry.hash;
-        o.observed = "absent";
+        auto& o = slot(key, true);   // the snapshot's keys come sorted and unique
+        o.desired_hash.assign(entry.hash);
+        o.observed.assign("absent");
     }
     for (const auto& a : actual) {
-        auto& o = objects[a.key()];
-        o.actual_hash = a.spec_hash;
-        o.observed = a.state.empty() ? "present" : a.state;
+        auto& o = slot(a.key(), false);
+        o.actual_hash.assign(a.spec_hash);
+        o.observed.assign(a.state.empty() ? std::string_view("present") : std::string_view(a.state));
     }
     for (std::size_t i = 0; i < r.plan.actions.size(); ++i) {
         const auto& a = r.plan.actions[i];
-        auto& o = objects[a.key];
+        auto& o = slot(a.key, false);
         o.drifted = true;
         o.last_action = to_string(a.type);
         if (i < r.report.results.size()) {
@@ -181,17 +194,24 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
 
     std::vector<resource_key> changed;
     const auto stamp = now_rfc3339();
+    // Both maps are sorted by key: one walk finds what changed and what went.
+    auto old = status_.objects.begin();
     for (auto& [key, o] : objects) {
-        auto old = status_.objects.find(key);
-        if (old == status_.objects.end() || !(old->second == o)) {
+        while (old != status_.objects.end() && old->first < key) changed.push_back((old++)->first);
+        if (old != status_.objects.end() && old->first == key) {
+            if (old->second == o) o.since.assign(old->second.since);
+            else {
+                changed.push_back(key);
+                o.since = stamp;
+            }
+            ++old;
+        } else {
             changed.push_back(key);
             o.since = stamp;
-        } else {
-            o.since = old->second.since;
         }
     }
-    for (const auto& [key, o] : status_.objects)
-        if (!objects.count(key)) changed.push_back(key);
+    for (; old != status_.objects.end(); ++old) changed.push_back(old->first);
+    spare_objects_ = std::move(status_.objects);
     status_.objects = std::move(objects);
 
     status_.ready = true;
@@ -222,10 +242,14 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
 asio::awaitable<void> loop::follow_events() {
     while (!stopping_) {
         bool connected = false;
-        auto st = co_await driver_.watch_events([this, &connected] {
+        auto st = co_await driver_.watch_events([this, &connected](drivers::event_kind kind) {
             connected = true;
             ++status_.metrics.engine_events;
-            trigger("engine event");
+            // An object gone is put back at once; other events wait out the
+            // debounce, since more of them usually follow (die, then a
+            // restart or a removal).
+            if (kind == drivers::event_kind::gone) trigger("engine event: an object is gone", false);
+            else trigger("engine event");
         });
         if (stopping_) break;
         if (!st.ok()) spdlog::debug("event stream ended: {}", st.err().message);

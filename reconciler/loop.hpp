@@ -83,6 +83,7 @@ private:
     backoff backoff_;
     backoff engine_backoff_;
     loop_status status_;
+    std::map<desired_state::resource_key, object_status> spare_objects_;   // nodes for the next record()
     boost::asio::steady_timer wake_;
     boost::asio::steady_timer events_retry_;
     boost::asio::steady_timer hold_;           // waits out an engine outage

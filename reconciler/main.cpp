@@ -1,5 +1,6 @@
 // The driftless command line (DESIGN.md §6).
 #include <utility>
+#include <malloc.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -354,6 +355,12 @@ int validate(const std::vector<std::string>& paths) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Buffers of 256 KB and more go back to the system when freed. By default
+    // glibc raises this threshold after the first such free and from then
+    // on keeps that memory in the heap for good, where `run` would hold it
+    // through the 30 s between passes. (The container list and its parser,
+    // the largest, are kept by the driver on purpose.)
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     CLI::App app{"driftless keeps containers converged on what YAML files or Kafka records declare."};
     app.require_subcommand(1);
     app.set_help_all_flag("--help-all", "Help for every command");

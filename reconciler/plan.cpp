@@ -89,12 +89,41 @@ std::string changed_fields(const desired_entry& want, const actual_object& have)
 
 }  // namespace
 
+namespace {
+
+// An actual object by its key, without copying the name: diff and
+// names_to_check sort these and walk them beside the snapshot's sorted map,
+// instead of building a map of 1,000 keys every pass.
+struct keyed {
+    desired_state::kind kind;
+    std::string_view name;
+    std::size_t index;   // in the actual list
+    [[nodiscard]] bool before(const resource_key& k) const {
+        return kind != k.kind ? kind < k.kind : name < std::string_view(k.name);
+    }
+    [[nodiscard]] bool is(const resource_key& k) const { return kind == k.kind && name == k.name; }
+};
+
+std::vector<keyed> sorted_keys(const std::vector<actual_object>& actual) {
+    std::vector<keyed> out;
+    out.reserve(actual.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) out.push_back({actual[i].kind, actual[i].name, i});
+    // Stable: of two objects with one key, the first listed is the one used.
+    std::stable_sort(out.begin(), out.end(), [](const keyed& x, const keyed& y) {
+        return x.kind != y.kind ? x.kind < y.kind : x.name < y.name;
+    });
+    return out;
+}
+
+}  // namespace
+
 std::vector<resource_key> names_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& actual) {
-    std::set<resource_key> have;
-    for (const auto& a : actual) have.insert(a.key());
+    const auto have = sorted_keys(actual);
+    auto h = have.begin();
     std::vector<resource_key> out;
     for (const auto& [key, entry] : desired.resources) {
-        if (!have.count(key) && !desired.held.count(key)) out.push_back(key);
+        while (h != have.end() && h->before(key)) ++h;
+        if ((h == have.end() || !h->is(key)) && !desired.held.count(key)) out.push_back(key);
     }
     return out;
 }
@@ -102,19 +131,26 @@ std::vector<resource_key> names_to_check(const desired_state::snapshot& desired,
 plan diff(const desired_state::snapshot& desired, const std::vector<actual_object>& actual,
           const std::vector<actual_object>& unowned, const diff_options& options) {
     plan out;
-    std::map<resource_key, const actual_object*> have;
-    for (const auto& a : actual) have.emplace(a.key(), &a);
+    // The snapshot's map and the sorted actual keys, walked side by side.
+    const auto have = sorted_keys(actual);
+    std::vector<bool> wanted(actual.size(), false);   // its key is desired or held
+    auto h = have.begin();
     std::map<resource_key, const actual_object*> taken;
     for (const auto& u : unowned) taken.emplace(u.key(), &u);
 
     // Wanted objects: create, update, start, conflict, drifted.
     std::map<resource_key, std::size_t> index_of;     // key -> its action
     for (const auto& [key, entry] : desired.resources) {
+        while (h != have.end() && h->before(key)) ++h;
+        const actual_object* found = nullptr;
+        if (h != have.end() && h->is(key)) {
+            found = &actual[h->index];
+            for (auto same = h; same != have.end() && same->is(key); ++same) wanted[same->index] = true;
+        }
         if (desired.held.count(key)) continue;
-        auto it = have.find(key);
         action a;
         a.key = key;
-        if (it == have.end()) {
+        if (found == nullptr) {
             if (auto t = taken.find(key); t != taken.end()) {
                 a.type = action_type::conflict;
                 a.have = *t->second;
@@ -125,31 +161,31 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
                 a.type = action_type::create;
                 a.want = entry;
             }
-        } else if (it->second->spec_hash != entry.hash) {
+        } else if (found->spec_hash != entry.hash) {
             a.want = entry;
-            a.have = *it->second;
-            a.reason = changed_fields(entry, *it->second);
+            a.have = *found;
+            a.reason = changed_fields(entry, *found);
             // Networks and volumes are not recreated by themselves: a volume
             // holds data and a network holds endpoints of running containers.
             a.type = key.kind == kind::service ? action_type::update : action_type::drifted;
             if (a.type == action_type::drifted)
                 a.reason += "; remove the " + std::string(key.kind == kind::volume ? "volume" : "network") +
                             " by hand to apply (driftless does not recreate it)";
-        } else if (!it->second->running && key.kind == kind::service && it->second->self_healing) {
+        } else if (!found->running && key.kind == kind::service && found->self_healing) {
             // Swarm restarts tasks itself: nothing to do while it converges;
             // when its tasks fail or cannot be placed, report its reason.
-            if (it->second->task_error.empty()) continue;
+            if (found->task_error.empty()) continue;
             a.type = action_type::drifted;
             a.want = entry;
-            a.have = *it->second;
-            a.reason = "not converged (" + it->second->state + "): " + it->second->task_error;
-        } else if (!it->second->running && key.kind == kind::service) {
+            a.have = *found;
+            a.reason = "not converged (" + found->state + "): " + found->task_error;
+        } else if (!found->running && key.kind == kind::service) {
             const auto* svc = entry.spec.as_service();
             if (svc && svc->replicas == 0) continue;
             a.type = action_type::start;
             a.want = entry;
-            a.have = *it->second;
-            a.reason = "not running (" + (it->second->state.empty() ? std::string("stopped") : it->second->state) + ")";
+            a.have = *found;
+            a.reason = "not running (" + (found->state.empty() ? std::string("stopped") : found->state) + ")";
         } else {
             continue;
         }
@@ -180,9 +216,11 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
 
     // Owned objects no longer wanted: remove, unless a guard holds them back.
     std::vector<action> removals;
-    for (const auto& a : actual) {
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        const auto& a = actual[i];
+        if (wanted[i]) continue;
         const auto key = a.key();
-        if (desired.resources.count(key) || desired.held.count(key)) continue;
+        if (desired.held.count(key)) continue;
         action r;
         r.type = action_type::remove;
         r.key = key;

@@ -33,6 +33,12 @@ struct object_status {
     bool drifted = false;                // actual differs from desired
     bool failing = false;                // the latest action failed or a conflict holds it
     std::string since;                   // RFC 3339 time of the last change of this status
+    // Back to the values above, keeping the strings' storage.
+    void reset() {
+        for (auto* s : {&desired_hash, &actual_hash, &observed, &last_action, &last_result, &error, &since}) s->clear();
+        backoff_ms = 0;
+        drifted = failing = false;
+    }
     bool operator==(const object_status& o) const {
         return desired_hash == o.desired_hash && actual_hash == o.actual_hash && observed == o.observed &&
                last_action == o.last_action && last_result == o.last_result && error == o.error &&

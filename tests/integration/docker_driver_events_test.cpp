@@ -44,8 +44,13 @@ TEST_CASE("docker driver: events arrive when a container is killed and removed b
     REQUIRE(run_async(io, d->create(entry(service_spec(name), "h"))).ok());
 
     std::atomic<int> events{0};
+    std::atomic<int> gone{0};
     std::optional<status> ended;
-    asio::co_spawn(io, d->watch_events([&] { ++events; }), [&](std::exception_ptr, status st) { ended = st; });
+    auto count = [&](drivers::event_kind k) {
+        ++events;
+        if (k == drivers::event_kind::gone) ++gone;
+    };
+    asio::co_spawn(io, d->watch_events(count), [&](std::exception_ptr, status st) { ended = st; });
     // The driver lives on the io_context's thread; the test thread only
     // runs the docker CLI and waits.
     io.restart();
@@ -74,8 +79,10 @@ TEST_CASE("docker driver: events arrive when a container is killed and removed b
     CHECK(wait_until([&] { return events.load() > before; }, 20s));   // kill, die
 
     before = events.load();
+    CHECK(gone.load() == 0);   // pause, kill and die leave the container there
     REQUIRE(s.engine("rm " + name).exit_code == 0);
     CHECK(wait_until([&] { return events.load() > before; }, 20s));   // destroy
+    CHECK(wait_until([&] { return gone.load() == 1; }, 20s));
 
     // Containers of other owners are not reported.
     const std::string other = s.name("other");

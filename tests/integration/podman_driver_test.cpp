@@ -152,8 +152,13 @@ TEST_CASE("podman driver: events of owned containers arrive, others' do not") {
     REQUIRE(run_async(io, d->create(entry(service_spec(name), "h"))).ok());
 
     std::atomic<int> events{0};
+    std::atomic<int> gone{0};
     std::optional<status> ended;
-    asio::co_spawn(io, d->watch_events([&] { ++events; }), [&](std::exception_ptr, status st) { ended = st; });
+    auto count = [&](drivers::event_kind k) {
+        ++events;
+        if (k == drivers::event_kind::gone) ++gone;
+    };
+    asio::co_spawn(io, d->watch_events(count), [&](std::exception_ptr, status st) { ended = st; });
     io.restart();
     std::thread loop([&] { io.run(); });
     struct joiner {
@@ -173,6 +178,9 @@ TEST_CASE("podman driver: events of owned containers arrive, others' do not") {
     int before = events.load();
     REQUIRE(s.engine("kill " + name).exit_code == 0);
     CHECK(wait_until([&] { return events.load() > before; }, 20s));
+    CHECK(gone.load() == 0);
+    REQUIRE(s.engine("rm " + name).exit_code == 0);
+    CHECK(wait_until([&] { return gone.load() == 1; }, 20s));   // removed: a pass at once
 
     const std::string other = s.name("other");
     by_hand cleanup;

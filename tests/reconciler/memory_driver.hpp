@@ -71,7 +71,7 @@ public:
     boost::asio::awaitable<status> remove(const drivers::actual_object& have) override {
         co_return co_await act("remove", have.name, [&] { objects.erase(have.key()); });
     }
-    boost::asio::awaitable<status> watch_events(std::function<void()>) override {
+    boost::asio::awaitable<status> watch_events(drivers::event_handler) override {
         co_return error{"unsupported", "no events"};
     }
 
