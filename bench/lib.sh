@@ -39,7 +39,12 @@ wait_starts() {
   sort -n "$file" | sed -n "${n}p"
 }
 
-stop_watch() { kill "$events_pid" 2>/dev/null || true; wait "$events_pid" 2>/dev/null || true; }
+stop_watch() {
+  [ -n "${events_pid:-}" ] || return 0
+  kill "$events_pid" 2>/dev/null || true
+  wait "$events_pid" 2>/dev/null || true
+  events_pid=
+}
 
 # Prints the median of the numbers given as arguments.
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

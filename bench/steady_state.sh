@@ -76,6 +76,7 @@ for _ in $(seq 1 "$passes"); do
   reqs+=("$(metric driftless_pass_engine_requests)")
 done
 actions=$(curl -sf "http://127.0.0.1:$port/metrics" | awk '/^driftless_actions_total/ { s += $2 } END { print s + 0 }')
+busy_rss=$(proc_status VmRSS)
 stop_run
 [ "$actions" -eq 0 ] || { echo "the passes were not no-ops: $actions action(s)" >&2; exit 1; }
 
@@ -94,4 +95,4 @@ hz=$(getconf CLK_TCK)
 machine_line
 echo "N=$n converged, no-op pass over $passes passes: CPU median $(median "${cpu[@]}") ms (min $(printf '%s\n' "${cpu[@]}" | sort -g | head -1), max $(printf '%s\n' "${cpu[@]}" | sort -g | tail -1)); engine requests per pass: $(printf '%s\n' "${reqs[@]}" | sort -u | tr '\n' ' ')"
 echo "idle: $(awk -v t=$((ticks_after - ticks_before)) -v hz="$hz" -v s="$idle" 'BEGIN { printf "%.1f ms", t * 1000 / hz }') of CPU over ${idle} s ($((passes_after - passes_before)) pass(es) in the window; /proc resolution $((1000 / hz)) ms)"
-echo "memory of run: VmRSS $((rss / 1024)) MiB ($rss kB), peak VmHWM $((hwm / 1024)) MiB ($hwm kB)"
+echo "memory of run: VmRSS $rss kB idle after its first pass (peak VmHWM $hwm kB); $busy_rss kB after $passes passes 1 s apart"

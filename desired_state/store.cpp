@@ -68,6 +68,11 @@ void store::set_synced(bool synced) {
     }
 }
 
+void store::set_policy(policy p) {
+    policy_ = std::move(p);
+    cached_.reset();
+}
+
 std::shared_ptr<const snapshot> store::current() {
     if (cached_) return cached_;
     auto snap = std::make_shared<snapshot>();
@@ -82,10 +87,18 @@ std::shared_ptr<const snapshot> store::current() {
     for (const auto& [id, d] : docs_)
         for (const auto& s : d.good) definers[key_of(s)].emplace_back(&id, &s);
 
-    std::map<std::string, std::vector<diagnostic>> conflicts;  // doc_id -> conflict errors
+    std::map<std::string, std::vector<diagnostic>> conflicts;  // doc_id -> conflict and policy errors
     for (const auto& [key, list] : definers) {
         if (list.size() == 1) {
             const auto& [id, s] = list.front();
+            if (policy_) {
+                if (auto denied = check_policy(*policy_, *s); !denied.empty()) {
+                    snap->held.insert(key);
+                    auto& errors = conflicts[*id];
+                    errors.insert(errors.end(), denied.begin(), denied.end());
+                    continue;
+                }
+            }
             snap->resources.emplace(key, desired_entry{*s, spec_hash(*s), *id});
             continue;
         }

@@ -30,6 +30,7 @@
 
 #include "desired_state/diagnostic.hpp"
 #include "desired_state/parse.hpp"
+#include "desired_state/policy.hpp"
 #include "desired_state/spec.hpp"
 
 namespace driftless::desired_state {
@@ -77,6 +78,10 @@ public:
     // Marks whether all sources have been read through (the sync gate).
     void set_synced(bool synced);
 
+    // Specs the policy denies are held (neither applied nor removed) and
+    // reported as errors of their documents.
+    void set_policy(policy p);
+
     // The current snapshot; rebuilt lazily after a change, shared otherwise.
     [[nodiscard]] std::shared_ptr<const snapshot> current();
 
@@ -88,6 +93,7 @@ private:
     parse_options options_;
     std::map<std::string, document> docs_;
     bool synced_ = true;
+    std::optional<policy> policy_;
     std::uint64_t version_ = 0;
     std::shared_ptr<const snapshot> cached_;
 };

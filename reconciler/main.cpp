@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "desired_state/parse.hpp"
+#include "desired_state/policy.hpp"
 #include "desired_state/store.hpp"
 #include "drivers/driver.hpp"
 #include "reconciler/log.hpp"
@@ -52,6 +53,7 @@ struct common_flags {
     std::vector<std::string> kafka_settings;   // -X key=value
     std::string status_topic;
     std::string kafka_sync_timeout = "60s";
+    std::string policy;                        // --policy FILE, "" = none
 };
 
 // Durations on the command line: "30s", "500ms", "2m", "1h".
@@ -79,6 +81,9 @@ void add_source_flags(CLI::App* cmd, common_flags& f) {
                     "Desired-state source: a folder (PATH or dir:PATH) or kafka://HOST:PORT[,HOST:PORT]/TOPIC; repeatable")
         ->envname("DRIFTLESS_SOURCE")
         ->required();
+    cmd->add_option("--policy", f.policy,
+                    "Policy file: allowed image prefixes, host network, privileged, bind-mount folders; a denied spec is an error for that spec only")
+        ->envname("DRIFTLESS_POLICY");
     cmd->add_option("-X", f.kafka_settings, "Kafka client setting key=value (librdkafka's names); repeatable")
         ->envname("DRIFTLESS_X");
     cmd->add_option("--driver", f.driver, "Runtime driver: docker")
@@ -164,6 +169,14 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
         return nullptr;
     }
     auto s = std::make_unique<session>();
+    if (!f.policy.empty()) {
+        auto p = desired_state::load_policy(f.policy);
+        if (!p.ok()) {
+            spdlog::error("{}", p.err().message);
+            return nullptr;
+        }
+        s->store.set_policy(std::move(p).value());
+    }
     if (auto st = s->srcs.set_kafka_settings(f.kafka_settings); !st.ok()) {
         spdlog::error("{}", st.err().message);
         return nullptr;

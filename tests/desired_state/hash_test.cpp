@@ -7,38 +7,31 @@ using namespace driftless::desired_state;
 using namespace driftless::desired_state::testing;
 
 namespace {
-spec one(std::string_view text) {
-    auto r = parse(text);
-    for (const auto& e : r.errors) MESSAGE(e.to_string());
-    REQUIRE(r.ok());
-    REQUIRE(r.specs.size() == 1);
-    return r.specs[0];
-}
-std::string h(std::string_view text) { return spec_hash(one(text)); }
+std::string h(std::string_view text) { return spec_hash(only_spec(text)); }
 }  // namespace
 
 TEST_CASE("canonical_json: every default filled, origin left out") {
-    auto j = canonical_json(one("name: web\nimage: nginx\n"));
+    auto j = canonical_json(only_spec("name: web\nimage: nginx\n"));
     CHECK(j.dump() ==
           R"({"kind":"Service","labels":{},"name":"web","spec":{"command":null,"constraints":[],"depends_on":[],)"
           R"("entrypoint":null,"env":{},"expose":null,"healthcheck":null,"image":"nginx",)"
           R"("limits":{"memory_bytes":0,"nano_cpus":0},"mode":"replicated","mounts":[],"networks":[],"open_files":0,)"
           R"("ports":[],"pull":"missing","replicas":1,"reservations":{"memory_bytes":0,"nano_cpus":0},)"
           R"("restart":"unless-stopped","stop_grace_period_ns":null,"user":""}})");
-    CHECK(canonical_json(one("kind: Network\nname: front\n")).dump() ==
+    CHECK(canonical_json(only_spec("kind: Network\nname: front\n")).dump() ==
           R"({"kind":"Network","labels":{},"name":"front","spec":{"attachable":false,"driver":"bridge","driver_opts":{},"internal":false}})");
-    CHECK(canonical_json(one("kind: Volume\nname: data\n")).dump() ==
+    CHECK(canonical_json(only_spec("kind: Volume\nname: data\n")).dump() ==
           R"({"kind":"Volume","labels":{},"name":"data","spec":{"driver":"local","driver_opts":{}}})");
 }
 
 TEST_CASE("without_defaults: only what differs from the defaults") {
-    const auto web = canonical_json(one("name: web\nimage: nginx\nenv: {A: b}\nlabels: {team: x}\n"));
+    const auto web = canonical_json(only_spec("name: web\nimage: nginx\nenv: {A: b}\nlabels: {team: x}\n"));
     const auto sparse = without_defaults(web);
     CHECK(sparse.dump() == R"({"kind":"Service","labels":{"team":"x"},"name":"web","spec":{"env":{"A":"b"},"image":"nginx"}})");
     CHECK(without_defaults(sparse) == sparse);
-    CHECK(without_defaults(canonical_json(one("kind: Network\nname: front\ninternal: true\n"))).dump() ==
+    CHECK(without_defaults(canonical_json(only_spec("kind: Network\nname: front\ninternal: true\n"))).dump() ==
           R"({"kind":"Network","name":"front","spec":{"internal":true}})");
-    CHECK(without_defaults(canonical_json(one("kind: Volume\nname: data\n"))).dump() ==
+    CHECK(without_defaults(canonical_json(only_spec("kind: Volume\nname: data\n"))).dump() ==
           R"({"kind":"Volume","name":"data","spec":{}})");
     // Anything else is returned as it came.
     const auto odd = nlohmann::json::parse(R"({"kind":"Pod","spec":{"replicas":1}})");
@@ -115,7 +108,7 @@ TEST_CASE("spec_hash: any meaningful change gives a different hash") {
 }
 
 TEST_CASE("spec_hash: origin does not count") {
-    spec a = one("name: web\nimage: nginx\n");
+    spec a = only_spec("name: web\nimage: nginx\n");
     spec b = a;
     b.origin = {"elsewhere.yaml", 7, 3};
     CHECK(spec_hash(a) == spec_hash(b));

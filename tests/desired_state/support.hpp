@@ -48,6 +48,15 @@ inline std::vector<std::string> errors(std::string_view text, std::map<std::stri
     return out;
 }
 
+// The one spec of `text`; fails the test when parsing failed.
+inline spec only_spec(std::string_view text) {
+    auto r = parse(text);
+    for (const auto& d : r.errors) MESSAGE(d.to_string());
+    REQUIRE(r.ok());
+    REQUIRE(r.specs.size() == 1);
+    return r.specs[0];
+}
+
 // The first spec's service; fails the test when parsing failed.
 inline service parse_service(std::string_view text, std::map<std::string, std::string> vars = {}) {
     auto r = parse(text, std::move(vars));

@@ -8,6 +8,9 @@
 
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "support/process.hpp"
 #include "support/scenario.hpp"
 
@@ -250,6 +253,45 @@ void plan_exit_codes(const std::string& driver) {
     CHECK(contains(plan.err, s.dir().string() + "/bad.yaml:4:11: replicas:"));
 }
 
+// --policy: a denied spec is an error for that spec only: not created, and
+// what already runs under its name is left as it is.
+void policy_denies_one_spec(const std::string& driver) {
+    ensure_engine(driver);
+    scenario s("pol", driver);
+    const auto ok = s.name("ok"), bound = s.name("bound"), foreign = s.name("foreign");
+    s.write("ok.yaml", service(ok));
+    s.write("bound.yaml", service(bound, "mounts: [\"/tmp:/host-tmp\"]\n"));
+    REQUIRE(s.driftless({"apply"}).exit_code == 0);   // no policy yet
+    REQUIRE(all_running(s, {ok, bound}));
+    const auto bound_id = s.workload_id(bound);
+
+    const auto policy = std::filesystem::temp_directory_path() / (s.owner() + "-policy.yaml");
+    struct remove_at_end {
+        std::filesystem::path p;
+        ~remove_at_end() { std::filesystem::remove(p); }
+    } cleanup{policy};
+    std::ofstream(policy) << "images: [driftless-test/]\nbind_mounts: [/srv]\n";
+    s.write("foreign.yaml", service(foreign).replace(service(foreign).find("driftless-test/"), 15, "elsewhere/"));
+
+    auto plan = s.driftless({"plan", "--policy", policy.string()});
+    INFO(plan.out, plan.err);
+    CHECK(plan.exit_code == 1);
+    CHECK(contains(plan.err, s.dir().string() + "/foreign.yaml:1:1: image: denied by the policy: \"elsewhere/busybox:1\""));
+    CHECK(contains(plan.err, s.dir().string() + "/bound.yaml:1:1: mounts: denied by the policy: bind source \"/tmp\""));
+    CHECK_FALSE(contains(plan.out, foreign));
+    CHECK_FALSE(contains(plan.out, bound));
+
+    auto apply = s.driftless({"apply", "--policy", policy.string()});
+    CHECK(apply.exit_code == 1);
+    CHECK(s.workload_id(foreign).empty());            // not created
+    CHECK(s.workload_id(bound) == bound_id);          // held: neither removed nor recreated
+    CHECK(s.workload_id(ok).size() > 0);
+
+    auto bad = s.driftless({"plan", "--policy", s.dir().string() + "/ok.yaml"});
+    CHECK(bad.exit_code == 1);
+    CHECK(contains(bad.err, "/ok.yaml:1:1: kind: unknown key for a policy"));
+}
+
 void status_endpoints(const std::string& driver) {
     ensure_engine(driver);
     scenario s("st", driver);
@@ -310,6 +352,8 @@ TEST_CASE("swarm: kill -9 mid-apply, then apply again: converged, no duplicates,
 TEST_CASE("docker: plan exits 0 when converged and 2 when not; validate and apply report bad files") { plan_exit_codes("docker"); }
 TEST_CASE("podman: plan exits 0 when converged and 2 when not; validate and apply report bad files") { plan_exit_codes("podman"); }
 TEST_CASE("swarm: plan exits 0 when converged and 2 when not; validate and apply report bad files") { plan_exit_codes("swarm"); }
+
+TEST_CASE("docker: --policy denies one spec and holds it; the rest converges") { policy_denies_one_spec("docker"); }
 
 TEST_CASE("docker: status endpoints: healthz, readyz, metrics pass promtool, state JSON") { status_endpoints("docker"); }
 TEST_CASE("podman: status endpoints: healthz, readyz, metrics pass promtool, state JSON") { status_endpoints("podman"); }
