@@ -19,9 +19,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(50 200)
 rounds=${ROUNDS:-3}
 
-bash scripts/build.sh >/dev/null
-bash scripts/start-dockerd.sh
-bash scripts/build-image.sh "$image"
+prepare_docker
 
 work=$(mktemp -d)
 tag=bench-converge-$$
@@ -84,17 +82,8 @@ time_run() {
   local n=$1 t0 last
   rm -rf "$work/watched"
   mkdir -p "$work/watched"
-  "$driftless" run -s "$work/watched" --owner "$tag-w" --listen 127.0.0.1:0 >"$work/run.log" 2>&1 &
-  run_pid=$!
   # Ready once its first pass over the empty folder is done.
-  local port=
-  for _ in $(seq 1 200); do
-    port=$(sed -nE 's|.*status on http://127\.0\.0\.1:([0-9]+)/.*|\1|p' "$work/run.log" | head -1)
-    [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-    port=
-    sleep 0.05
-  done
-  [ -n "$port" ] || { echo "run did not become ready; log:" >&2; cat "$work/run.log" >&2; exit 1; }
+  start_driftless_run "$work/run.log" -s "$work/watched" --owner "$tag-w"
   t0=$(now_ns)
   watch_starts "io.driftless.owner=$tag-w" "$work/starts" "$t0"
   cp "$work"/specs/*.yaml "$work/watched/"

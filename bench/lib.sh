@@ -5,6 +5,31 @@ image=driftless-test/busybox:1
 
 now_ns() { date +%s%N; }
 
+# Builds driftless, starts dockerd when none answers, builds the image.
+prepare_docker() {
+  bash scripts/build.sh >/dev/null
+  bash scripts/start-dockerd.sh
+  bash scripts/build-image.sh "$image"
+}
+
+# Starts `driftless run ARGS... --listen 127.0.0.1:0` logging into LOG and
+# waits (60 s at most) until its first pass is done. Sets run_pid and port.
+start_driftless_run() {
+  local log=$1; shift
+  "$driftless" run "$@" --listen 127.0.0.1:0 >"$log" 2>&1 &
+  run_pid=$!
+  port=
+  for _ in $(seq 1 600); do
+    port=$(sed -nE 's|.*status on http://127\.0\.0\.1:([0-9]+)/.*|\1|p' "$log" | head -1)
+    [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    port=
+    sleep 0.1
+  done
+  echo "run did not become ready; log:" >&2
+  cat "$log" >&2
+  exit 1
+}
+
 # ms between two nanosecond stamps, to one decimal.
 elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
 

@@ -16,9 +16,7 @@ source bench/lib.sh
 
 trials=${1:-100}
 
-bash scripts/build.sh >/dev/null
-bash scripts/start-dockerd.sh
-bash scripts/build-image.sh "$image"
+prepare_docker
 
 work=$(mktemp -d)
 owner=bench-react-$$
@@ -31,17 +29,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/watched" "$work/staging"
 
-"$driftless" run -s "$work/watched" --owner "$owner" --listen 127.0.0.1:0 --log-format json --log-level trace \
-  >"$work/run.log" 2>&1 &
-run_pid=$!
-port=
-for _ in $(seq 1 200); do
-  port=$(sed -nE 's|.*status on http://127\.0\.0\.1:([0-9]+)/.*|\1|p' "$work/run.log" | head -1)
-  [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  port=
-  sleep 0.05
-done
-[ -n "$port" ] || { echo "run did not become ready; log:" >&2; cat "$work/run.log" >&2; exit 1; }
+start_driftless_run "$work/run.log" -s "$work/watched" --owner "$owner" --log-format json --log-level trace
 
 passes() { grep -c '"msg":"pass done' "$work/run.log" || true; }
 # Waits until the log shows PATTERN and then no new pass for 300 ms: the

@@ -17,9 +17,7 @@ n=${1:-1000}
 passes=${PASSES:-10}
 idle=${IDLE:-20}
 
-bash scripts/build.sh >/dev/null
-bash scripts/start-dockerd.sh
-bash scripts/build-image.sh "$image"
+prepare_docker
 
 work=$(mktemp -d)
 owner=bench-steady-$$
@@ -44,18 +42,7 @@ echo "  done in $(elapsed_ms "$t0" "$(now_ns)") ms" >&2
 [ "$(docker ps -q --filter "label=io.driftless.owner=$owner" | wc -l)" -eq "$n" ] || { echo "not all $n running" >&2; exit 1; }
 
 # Starts `run` with the given extra flags and waits for its first pass.
-start_run() {
-  "$driftless" run -s "$work/specs" --owner "$owner" --listen 127.0.0.1:0 "$@" >"$work/run.log" 2>&1 &
-  run_pid=$!
-  port=
-  for _ in $(seq 1 600); do
-    port=$(sed -nE 's|.*status on http://127\.0\.0\.1:([0-9]+)/.*|\1|p' "$work/run.log" | head -1)
-    [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
-    port=
-    sleep 0.1
-  done
-  echo "run did not become ready; log:" >&2; cat "$work/run.log" >&2; exit 1
-}
+start_run() { start_driftless_run "$work/run.log" -s "$work/specs" --owner "$owner" "$@"; }
 stop_run() { kill "$run_pid"; wait "$run_pid" 2>/dev/null || true; run_pid=; }
 metric() { curl -sf "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 proc_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$run_pid/stat"; }
