@@ -81,27 +81,26 @@ void family(std::ostringstream& out, const char* name, const char* type, const c
     out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
 }
 
+// A family of one sample without labels.
+template <typename T>
+void single(std::ostringstream& out, const char* name, const char* type, const char* help, T value) {
+    family(out, name, type, help);
+    out << name << ' ' << value << '\n';
+}
+
 }  // namespace
 
 std::string to_prometheus(const loop_status& s) {
     std::ostringstream out;
     const auto& m = s.metrics;
-    family(out, "driftless_passes_total", "counter", "Reconcile passes run.");
-    out << "driftless_passes_total " << m.passes << '\n';
-    family(out, "driftless_pass_failures_total", "counter", "Passes abandoned because the engine failed (list or connect).");
-    out << "driftless_pass_failures_total " << m.passes_failed << '\n';
-    family(out, "driftless_pass_duration_seconds", "gauge", "Duration of the latest pass.");
-    out << "driftless_pass_duration_seconds " << m.last_pass_seconds << '\n';
-    family(out, "driftless_pass_duration_seconds_total", "counter", "Total time spent in passes.");
-    out << "driftless_pass_duration_seconds_total " << m.pass_seconds_sum << '\n';
-    family(out, "driftless_pass_cpu_seconds", "gauge", "CPU time of the latest pass.");
-    out << "driftless_pass_cpu_seconds " << m.last_pass_cpu_seconds << '\n';
-    family(out, "driftless_pass_cpu_seconds_total", "counter", "Total CPU time spent in passes.");
-    out << "driftless_pass_cpu_seconds_total " << m.pass_cpu_seconds_sum << '\n';
-    family(out, "driftless_pass_engine_requests", "gauge", "Engine requests sent by the latest pass.");
-    out << "driftless_pass_engine_requests " << m.last_pass_engine_requests << '\n';
-    family(out, "driftless_engine_requests_total", "counter", "Engine requests sent, the events stream included.");
-    out << "driftless_engine_requests_total " << m.engine_requests_total << '\n';
+    single(out, "driftless_passes_total", "counter", "Reconcile passes run.", m.passes);
+    single(out, "driftless_pass_failures_total", "counter", "Passes abandoned because the engine failed (list or connect).", m.passes_failed);
+    single(out, "driftless_pass_duration_seconds", "gauge", "Duration of the latest pass.", m.last_pass_seconds);
+    single(out, "driftless_pass_duration_seconds_total", "counter", "Total time spent in passes.", m.pass_seconds_sum);
+    single(out, "driftless_pass_cpu_seconds", "gauge", "CPU time of the latest pass.", m.last_pass_cpu_seconds);
+    single(out, "driftless_pass_cpu_seconds_total", "counter", "Total CPU time spent in passes.", m.pass_cpu_seconds_sum);
+    single(out, "driftless_pass_engine_requests", "gauge", "Engine requests sent by the latest pass.", m.last_pass_engine_requests);
+    single(out, "driftless_engine_requests_total", "counter", "Engine requests sent, the events stream included.", m.engine_requests_total);
     family(out, "driftless_actions_total", "counter", "Actions executed, by kind and result.");
     for (const auto& [k, v] : m.actions)
         out << "driftless_actions_total{action=\"" << k.first << "\",result=\"" << k.second << "\"} " << v << '\n';
@@ -110,16 +109,11 @@ std::string to_prometheus(const loop_status& s) {
     out << "driftless_objects{state=\"managed\"} " << s.managed << '\n';
     out << "driftless_objects{state=\"drifted\"} " << s.drifted << '\n';
     out << "driftless_objects{state=\"failing\"} " << s.failing << '\n';
-    family(out, "driftless_source_errors", "gauge", "Source documents or records currently in error.");
-    out << "driftless_source_errors " << s.source_errors.size() << '\n';
-    family(out, "driftless_source_errors_total", "counter", "Source errors seen since start.");
-    out << "driftless_source_errors_total " << m.source_errors_total << '\n';
-    family(out, "driftless_engine_up", "gauge", "1 when the engine answered the latest pass.");
-    out << "driftless_engine_up " << (s.engine_error.empty() ? 1 : 0) << '\n';
-    family(out, "driftless_engine_events_total", "counter", "Engine events received.");
-    out << "driftless_engine_events_total " << m.engine_events << '\n';
-    family(out, "driftless_ready", "gauge", "1 after the first completed pass.");
-    out << "driftless_ready " << (s.ready ? 1 : 0) << '\n';
+    single(out, "driftless_source_errors", "gauge", "Source documents or records currently in error.", s.source_errors.size());
+    single(out, "driftless_source_errors_total", "counter", "Source errors seen since start.", m.source_errors_total);
+    single(out, "driftless_engine_up", "gauge", "1 when the engine answered the latest pass.", (s.engine_error.empty() ? 1 : 0));
+    single(out, "driftless_engine_events_total", "counter", "Engine events received.", m.engine_events);
+    single(out, "driftless_ready", "gauge", "1 after the first completed pass.", (s.ready ? 1 : 0));
     return out.str();
 }
 
