@@ -6,17 +6,16 @@
 #   driftless  driftless apply --driver swarm -s DIR
 #   stack      docker stack deploy -c FILE (the CLI's own swarm deployer)
 # Both put every service on one overlay network of their own, as a stack
-# does by default; the image is the locally built busybox image.
-# N stops short of 200: one overlay network's default /24 subnet holds
-# about 250 addresses and each service takes two (its virtual IP and its
-# task's), for driftless and for a stack alike.
-# Usage: bench/converge_swarm.sh [N...]   (default: 50 100; ROUNDS=3)
+# does by default, with the same /16 subnet: each service takes two
+# addresses (its virtual IP and its task's), so the default /24 would run
+# out at about 125 services. The image is the locally built busybox image.
+# Usage: bench/converge_swarm.sh [N...]   (default: 50 200; ROUNDS=3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(50 100)
+[ ${#sizes[@]} -gt 0 ] || sizes=(50 200)
 rounds=${ROUNDS:-3}
 
 bash scripts/build.sh >/dev/null
@@ -26,6 +25,7 @@ bash scripts/build-image.sh "$image"
 work=$(mktemp -d)
 tag=bench-swarm-$$
 stack=bs$$
+subnet=10.214.0.0/16
 events_pid=
 cleanup_services() {
   docker service ls -q --filter "label=driftless.bench=$tag" | xargs -r -n 50 docker service rm >/dev/null
@@ -53,11 +53,11 @@ write_inputs() {
   local n=$1
   rm -rf "$work/specs" "$work/stack.yml"
   mkdir -p "$work/specs"
-  printf 'kind: Network\nname: %s-net\nlabels: {driftless.bench: %s}\n' "$tag" "$tag" >"$work/specs/net.yaml"
+  printf 'kind: Network\nname: %s-net\nsubnet: %s\nlabels: {driftless.bench: %s}\n' "$tag" "$subnet" "$tag" >"$work/specs/net.yaml"
   {
     echo 'version: "3.8"'
     echo 'networks:'
-    echo "  default: {labels: {driftless.bench: $tag}}"
+    echo "  default: {labels: {driftless.bench: $tag}, ipam: {config: [{subnet: $subnet}]}}"
     echo 'services:'
   } >"$work/stack.yml"
   for i in $(seq 1 "$n"); do

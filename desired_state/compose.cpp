@@ -17,7 +17,10 @@ constexpr std::string_view deploy_keys[] = {"resources", "replicas", "mode", "pl
 constexpr std::string_view deploy_resources_keys[] = {"limits", "reservations"};
 constexpr std::string_view placement_keys[] = {"constraints"};
 constexpr std::string_view nofile_keys[] = {"soft", "hard"};
-constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal", "attachable", "labels", "external"};
+constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal", "attachable", "ipam", "labels",
+                                             "external"};
+constexpr std::string_view ipam_keys[] = {"driver", "config"};
+constexpr std::string_view ipam_config_keys[] = {"subnet", "ip_range", "gateway"};
 constexpr std::string_view volume_keys[] = {"driver", "driver_opts", "labels", "external"};
 
 bool is_extension(const std::string& key) { return key.rfind("x-", 0) == 0; }
@@ -181,6 +184,36 @@ void read_compose_service(context& ctx, const std::string& name, const node& key
     out.push_back(std::move(sp));
 }
 
+// ipam: {driver: default, config: [{subnet, ip_range, gateway}]}. One
+// block per network: the spec holds one address plan.
+void read_ipam(context& ctx, const node& n, const std::string& field, network_draft& draft) {
+    if (n.is_null() || !ctx.expect_mapping(n, field)) return;
+    ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
+        const std::string f = join(field, key);
+        if (key == "driver") {
+            if (auto d = ctx.string(v, f); d && *d != "default")
+                ctx.value_error(v, f, *d, "only the default IPAM driver is supported by driftless");
+        } else if (key == "config") {
+            if (v.is_null() || !ctx.expect_sequence(v, f)) return;
+            if (v.children.size() > 1) {
+                ctx.error(v.item(1), index(f, 1), "one address block per network is supported by driftless");
+                return;
+            }
+            if (v.children.empty()) return;
+            const std::string f0 = index(f, 0);
+            const node& block = v.item(0);
+            if (!ctx.expect_mapping(block, f0)) return;
+            draft.prefix = f0;
+            ctx.each_pair(block, f0, [&](const std::string& key2, const node& k2, const node& v2) {
+                if (!read_network_address(ctx, key2, v2, join(f0, key2), draft))
+                    unsupported(ctx, k2, join(f0, key2), ipam_config_keys);
+            });
+        } else {
+            unsupported(ctx, k, f, ipam_keys);
+        }
+    });
+}
+
 // Top-level networks and volumes: name -> null or settings. `external: true`
 // means "made elsewhere": nothing to create, so no spec.
 template <class Body>
@@ -195,6 +228,7 @@ void read_compose_resources(context& ctx, const node& n, const std::string& fiel
         sp.origin = ctx.where(k);
         if (key_name_ok(ctx, k, f)) sp.name = name;
         Body body;
+        network_draft addresses;
         bool external = false;
         if (!v.is_null() && ctx.expect_mapping(v, f)) {
             ctx.each_pair(v, f, [&](const std::string& key, const node& k2, const node& v2) {
@@ -212,6 +246,8 @@ void read_compose_resources(context& ctx, const node& n, const std::string& fiel
                         if (auto b = ctx.boolean(v2, f2)) body.internal = *b;
                     } else if (key == "attachable") {
                         if (auto b = ctx.boolean(v2, f2)) body.attachable = *b;
+                    } else if (key == "ipam") {
+                        read_ipam(ctx, v2, f2, addresses);
                     } else {
                         unsupported(ctx, k2, f2, known);
                     }
@@ -219,6 +255,12 @@ void read_compose_resources(context& ctx, const node& n, const std::string& fiel
                     unsupported(ctx, k2, f2, known);
                 }
             });
+        }
+        if constexpr (std::is_same_v<Body, network>) {
+            finish_network(ctx, addresses);
+            body.subnet = addresses.value.subnet;
+            body.ip_range = addresses.value.ip_range;
+            body.gateway = addresses.value.gateway;
         }
         if (ctx.error_count() != errors_before || external) return;
         sp.body = std::move(body);

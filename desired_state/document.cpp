@@ -17,7 +17,7 @@ constexpr std::string_view service_keys[] = {
     "restart",  "healthcheck", "stop_grace_period", "depends_on", "replicas", "mode", "constraints",
     "expose"};
 constexpr std::string_view network_keys[] = {"kind", "name", "labels", "driver", "driver_opts", "internal",
-                                             "attachable"};
+                                             "attachable", "subnet", "ip_range", "gateway"};
 constexpr std::string_view volume_keys[] = {"kind", "name", "labels", "driver", "driver_opts"};
 
 bool is_service_key(std::string_view k) {
@@ -62,7 +62,7 @@ void read_resource(context& ctx, const node& doc, std::vector<spec>& out) {
     spec sp;
     sp.origin = ctx.where(doc);
     service_draft draft;
-    network net;
+    network_draft net;
     volume vol;
     bool has_name = false;
     std::span<const std::string_view> known = k == kind::service   ? std::span<const std::string_view>(service_keys)
@@ -84,14 +84,14 @@ void read_resource(context& ctx, const node& doc, std::vector<spec>& out) {
             return;
         case kind::network:
             if (key == "driver") {
-                if (auto d = read_driver(ctx, v, key)) net.driver = *d;
+                if (auto d = read_driver(ctx, v, key)) net.value.driver = *d;
             } else if (key == "driver_opts") {
-                read_string_map(ctx, v, key, false, net.driver_opts);
+                read_string_map(ctx, v, key, false, net.value.driver_opts);
             } else if (key == "internal") {
-                if (auto b = ctx.boolean(v, key)) net.internal = *b;
+                if (auto b = ctx.boolean(v, key)) net.value.internal = *b;
             } else if (key == "attachable") {
-                if (auto b = ctx.boolean(v, key)) net.attachable = *b;
-            } else {
+                if (auto b = ctx.boolean(v, key)) net.value.attachable = *b;
+            } else if (!read_network_address(ctx, key, v, key, net)) {
                 ctx.unknown_key(kn, key, known, is_service_key(key) ? std::string_view(what) : "");
             }
             return;
@@ -108,10 +108,11 @@ void read_resource(context& ctx, const node& doc, std::vector<spec>& out) {
     });
     if (!has_name) ctx.error(doc, "name", "required (e.g. name: web)");
     if (kind_ok && k == kind::service) finish_service(ctx, doc, "", sp.name, draft);
+    if (kind_ok && k == kind::network) finish_network(ctx, net);
     if (ctx.error_count() != errors_before) return;
     switch (k) {
     case kind::service: sp.body = std::move(draft.value); break;
-    case kind::network: sp.body = std::move(net); break;
+    case kind::network: sp.body = std::move(net.value); break;
     case kind::volume: sp.body = std::move(vol); break;
     }
     out.push_back(std::move(sp));

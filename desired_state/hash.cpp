@@ -129,6 +129,11 @@ json canonical_json(const spec& s) {
                 {"driver_opts", net->driver_opts},
                 {"internal", net->internal},
                 {"attachable", net->attachable}};
+        // Written only when set, so a network without an address plan
+        // keeps the hash it had before these fields existed.
+        if (!net->subnet.empty()) body["subnet"] = net->subnet;
+        if (!net->ip_range.empty()) body["ip_range"] = net->ip_range;
+        if (!net->gateway.empty()) body["gateway"] = net->gateway;
     } else if (const auto* vol = s.as_volume()) {
         body = {{"driver", vol->driver}, {"driver_opts", vol->driver_opts}};
     }

@@ -115,6 +115,11 @@ struct network {
     string_map driver_opts;
     bool internal = false;
     bool attachable = false;
+    // The address plan; empty = the engine picks. Canonical text
+    // ("10.1.0.0/16", "10.1.0.1"), checked: ip_range and gateway lie in subnet.
+    std::string subnet;
+    std::string ip_range;
+    std::string gateway;
     bool operator==(const network&) const = default;
 };
 

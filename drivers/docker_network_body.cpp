@@ -11,7 +11,7 @@ nlohmann::json network_create_body(const desired_state::spec& s, std::string_vie
     for (const auto& [k, v] : net.driver_opts) options[k] = v;
     nlohmann::json labels = nlohmann::json::object();
     for (const auto& [k, v] : object_labels(s, hash, owner, spec_json)) labels[k] = v;
-    return {
+    nlohmann::json body = {
         {"Name", s.name},
         {"Driver", net.driver},
         {"Options", std::move(options)},
@@ -20,6 +20,15 @@ nlohmann::json network_create_body(const desired_state::spec& s, std::string_vie
         {"Labels", std::move(labels)},
         {"CheckDuplicate", true},
     };
+    if (!net.subnet.empty()) {
+        nlohmann::json config = {{"Subnet", net.subnet}};
+        if (!net.ip_range.empty()) config["IPRange"] = net.ip_range;
+        if (!net.gateway.empty()) config["Gateway"] = net.gateway;
+        body["IPAM"] = {{"Driver", "default"}, {"Config", nlohmann::json::array({std::move(config)})}};
+        // The engine refuses an IPv6 block on a network without IPv6.
+        if (net.subnet.find(':') != std::string::npos) body["EnableIPv6"] = true;
+    }
+    return body;
 }
 
 }  // namespace driftless::drivers::docker

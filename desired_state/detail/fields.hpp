@@ -67,3 +67,24 @@ void finish_service(context& ctx, const node& doc, const std::string& field_pref
                     service_draft& draft);
 
 }  // namespace driftless::desired_state::detail
+
+namespace driftless::desired_state::detail {
+
+// network_fields.cpp: a network's address plan (subnet, ip_range, gateway),
+// read where they were written so the checks across them name the place.
+struct network_draft {
+    network value;
+    const node* subnet_at = nullptr;
+    const node* ip_range_at = nullptr;
+    const node* gateway_at = nullptr;
+    std::string prefix;  // field prefix of the three ("" or "networks.front.ipam.config[0]")
+};
+
+// Reads `key` when it is subnet, ip_range or gateway; false when it is none.
+bool read_network_address(context& ctx, const std::string& key, const node& value, const std::string& field,
+                          network_draft& draft);
+
+// ip_range and gateway need a subnet and must lie inside it.
+void finish_network(context& ctx, network_draft& draft);
+
+}  // namespace driftless::desired_state::detail

@@ -92,6 +92,28 @@ volumes:
     CHECK(r.specs[3].kind() == kind::volume);
 }
 
+TEST_CASE("compose: ipam is the network's address plan") {
+    auto r = parse("services:\n  web: {image: nginx}\nnetworks:\n  front:\n    ipam:\n      driver: default\n"
+                   "      config:\n        - {subnet: 10.40.0.0/16, ip_range: 10.40.8.0/21, gateway: 10.40.0.1}\n");
+    for (const auto& e : r.errors) MESSAGE(e.to_string());
+    REQUIRE(r.ok());
+    REQUIRE(r.specs.size() == 2);
+    auto d = parse("kind: Network\nname: front\nsubnet: 10.40.0.0/16\nip_range: 10.40.8.0/21\ngateway: 10.40.0.1\n");
+    REQUIRE(d.ok());
+    CHECK(spec_hash(r.specs[1]) == spec_hash(d.specs[0]));
+
+    CHECK(errors("services:\n  web: {image: nginx}\nnetworks:\n  front:\n    ipam:\n      driver: custom\n"
+                 "      options: {a: b}\n      config:\n        - {subnet: 10.40.0.0/16, gateway: 10.50.0.1, aux_addresses: {}}\n"
+                 "        - {subnet: 10.41.0.0/16}\n") ==
+          strings{"web.yaml:6:15: networks.front.ipam.driver: \"custom\": only the default IPAM driver is supported by driftless",
+                  "web.yaml:7:7: networks.front.ipam.options: not supported by driftless",
+                  "web.yaml:10:11: networks.front.ipam.config[1]: one address block per network is supported by driftless"});
+    CHECK(errors("services:\n  web: {image: nginx}\nnetworks:\n  front:\n    ipam:\n      config:\n"
+                 "        - {subnet: 10.40.0.0/16, gateway: 10.50.0.1, aux_addresses: {}}\n") ==
+          strings{"web.yaml:7:54: networks.front.ipam.config[0].aux_addresses: not supported by driftless",
+                  "web.yaml:7:43: networks.front.ipam.config[0].gateway: \"10.50.0.1\": not inside subnet 10.40.0.0/16"});
+}
+
 TEST_CASE("compose: same meaning as the driftless form") {
     auto c = parse("services:\n  web:\n    image: nginx\n    environment: [A=1]\n    deploy: {replicas: 3}\n");
     auto d = parse("name: web\nimage: nginx\nenv: {A: 1}\nreplicas: 3\n");
@@ -120,7 +142,7 @@ TEST_CASE("compose: what driftless cannot honour is reported per key") {
   Bad:
     image: x
 networks:
-  front: {ipam: {}}
+  front: {enable_ipv6: true}
 volumes:
   data: {name: other}
 secrets: {}
@@ -140,7 +162,7 @@ configs: {}
               "web.yaml:15:12: services.web.tmpfs: \"/run:size=1m\": expected an absolute path (tmpfs options are not supported)",
               "web.yaml:16:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
               "web.yaml:17:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
-              "web.yaml:20:11: networks.front.ipam: not supported by driftless",
+              "web.yaml:20:11: networks.front.enable_ipv6: not supported by driftless",
               "web.yaml:22:10: volumes.data.name: not supported by driftless",
               "web.yaml:23:1: secrets: not supported by driftless",
               "web.yaml:24:1: configs: not supported by driftless",

@@ -56,6 +56,12 @@ healthcheck: {test: ["CMD", "true"], interval: 10s}
 depends_on: [db]
 )") == "bb99620401e26814789fc6f26f0269d9317199a76ea50f445a11f274ef6fc52e");
     CHECK(h("kind: Network\nname: front\n") == "a11f850cefac76c03d1d319b14a9afe81feed3c9b50c42e3e2e6db713eb9a9ff");
+    // The address plan is written only when set: a network without one keeps the hash above.
+    CHECK(canonical_json(only_spec("kind: Network\nname: front\nsubnet: 10.40.0.0/16\ngateway: 10.40.0.1\n"))["spec"].dump() ==
+          R"({"attachable":false,"driver":"bridge","driver_opts":{},"gateway":"10.40.0.1","internal":false,"subnet":"10.40.0.0/16"})");
+    CHECK(h("kind: Network\nname: front\nsubnet: 10.40.0.0/16\n") != h("kind: Network\nname: front\nsubnet: 10.41.0.0/16\n"));
+    CHECK(without_defaults(canonical_json(only_spec("kind: Network\nname: front\nsubnet: 10.40.0.0/16\n"))).dump() ==
+          R"({"kind":"Network","name":"front","spec":{"subnet":"10.40.0.0/16"}})");
     CHECK(h("name: web\nimage: nginx\n").size() == 64);
 }
 

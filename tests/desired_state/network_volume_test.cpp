@@ -79,3 +79,51 @@ TEST_CASE("JSON") {
     CHECK(errors("{\"name\": \"web\", \"image\": \"nginx\", \"replicas\": \"x\"}") ==
           strings{"web.yaml:1:47: replicas: \"x\": expected an integer"});
 }
+
+TEST_CASE("network: address plan") {
+    auto r = parse("kind: Network\nname: front\nsubnet: 10.40.0.0/16\nip_range: 10.40.8.0/21\ngateway: 10.40.0.1\n");
+    for (const auto& e : r.errors) MESSAGE(e.to_string());
+    REQUIRE(r.ok());
+    const network& n = *r.specs[0].as_network();
+    CHECK(n.subnet == "10.40.0.0/16");
+    CHECK(n.ip_range == "10.40.8.0/21");
+    CHECK(n.gateway == "10.40.0.1");
+
+    SUBCASE("IPv6, written in any of its forms, kept in canonical form") {
+        auto six = parse("kind: Network\nname: front\nsubnet: \"fd00:0:0:42::/64\"\ngateway: \"FD00::42:0:0:0:1\"\n");
+        for (const auto& e : six.errors) MESSAGE(e.to_string());
+        REQUIRE(six.ok());
+        CHECK(six.specs[0].as_network()->subnet == "fd00:0:0:42::/64");
+        CHECK(six.specs[0].as_network()->gateway == "fd00:0:0:42::1");
+    }
+    SUBCASE("each value checked where it is written") {
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0\n") ==
+              strings{"web.yaml:3:9: subnet: \"10.40.0.0\": expected an address block like 10.1.0.0/16"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.400.0.0/16\n") ==
+              strings{"web.yaml:3:9: subnet: \"10.400.0.0/16\": not an IPv4 or IPv6 address before \"/\""});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0/33\n") ==
+              strings{"web.yaml:3:9: subnet: \"10.40.0.0/33\": prefix length must be 0 to 32"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0/1x\n") ==
+              strings{"web.yaml:3:9: subnet: \"10.40.0.0/1x\": prefix length must be 0 to 32"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.3.0/16\n") ==
+              strings{"web.yaml:3:9: subnet: \"10.40.3.0/16\": has host bits set; did you mean 10.40.0.0/16?"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0/16\ngateway: 10.40.0.0/24\n") ==
+              strings{"web.yaml:4:10: gateway: \"10.40.0.0/24\": not an IPv4 or IPv6 address"});
+    }
+    SUBCASE("ip_range and gateway lie in the subnet") {
+        CHECK(errors("kind: Network\nname: front\nip_range: 10.40.8.0/21\ngateway: 10.40.0.1\n") ==
+              strings{"web.yaml:3:11: ip_range: needs a subnet to lie in", "web.yaml:4:10: gateway: needs a subnet to lie in"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0/16\nip_range: 10.41.0.0/24\ngateway: 10.39.255.254\n") ==
+              strings{"web.yaml:4:11: ip_range: \"10.41.0.0/24\": not inside subnet 10.40.0.0/16",
+                      "web.yaml:5:10: gateway: \"10.39.255.254\": not inside subnet 10.40.0.0/16"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0/16\nip_range: 10.0.0.0/8\n") ==
+              strings{"web.yaml:4:11: ip_range: \"10.0.0.0/8\": not inside subnet 10.40.0.0/16"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0/16\ngateway: \"fd00::1\"\n") ==
+              strings{"web.yaml:4:10: gateway: \"fd00::1\": not inside subnet 10.40.0.0/16"});
+        CHECK(errors("kind: Network\nname: front\nsubnet: 10.40.0.0/16\ngateway: 10.40.0.0\n") ==
+              strings{"web.yaml:4:10: gateway: \"10.40.0.0\": is the subnet's own network address"});
+    }
+    SUBCASE("not for volumes") {
+        CHECK(errors("kind: Volume\nname: data\nsubnet: 10.40.0.0/16\n") == strings{"web.yaml:3:1: subnet: unknown key"});
+    }
+}

@@ -26,6 +26,28 @@ TEST_CASE("network and volume bodies: network") {
     })"));
 }
 
+TEST_CASE("network and volume bodies: a network's address plan is its IPAM config") {
+    ds::spec s;
+    s.name = "front";
+    ds::network n;
+    n.subnet = "10.40.0.0/16";
+    n.ip_range = "10.40.8.0/21";
+    n.gateway = "10.40.0.1";
+    s.body = n;
+    const auto body = network_create_body(s, "h", "o", "");
+    CHECK(body["IPAM"] == json::parse(R"({"Driver": "default",
+        "Config": [{"Subnet": "10.40.0.0/16", "IPRange": "10.40.8.0/21", "Gateway": "10.40.0.1"}]})"));
+    CHECK_FALSE(body.contains("EnableIPv6"));
+    n = ds::network{};
+    n.subnet = "fd00:0:0:42::/64";
+    s.body = n;
+    const auto six = network_create_body(s, "h", "o", "");
+    CHECK(six["IPAM"]["Config"] == json::parse(R"([{"Subnet": "fd00:0:0:42::/64"}])"));
+    CHECK(six["EnableIPv6"] == true);
+    s.body = ds::network{};
+    CHECK_FALSE(network_create_body(s, "h", "o", "").contains("IPAM"));
+}
+
 TEST_CASE("network and volume bodies: an NFS volume is the local driver with options") {
     ds::spec s;
     s.name = "reports";

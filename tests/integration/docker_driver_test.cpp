@@ -151,7 +151,11 @@ TEST_CASE("docker driver: networks, volumes, and a container on two networks") {
 
     ds::spec f;
     f.name = front;
-    f.body = ds::network{};
+    ds::network addressed;
+    addressed.subnet = "172.31.213.0/24";
+    addressed.ip_range = "172.31.213.128/25";
+    addressed.gateway = "172.31.213.1";
+    f.body = addressed;
     ds::spec b;
     b.name = back;
     ds::network internal;
@@ -174,6 +178,8 @@ TEST_CASE("docker driver: networks, volumes, and a container on two networks") {
     CHECK(inspect("{{.Internal}} {{.Attachable}} {{index .Labels \"io.driftless.owner\"}}", back, "network") ==
           "true true " + s.owner());
     CHECK(inspect("{{.Driver}}", front, "network") == "bridge");
+    CHECK(inspect_json(front, "network")["IPAM"]["Config"] ==
+          nlohmann::json::parse(R"([{"Subnet": "172.31.213.0/24", "IPRange": "172.31.213.128/25", "Gateway": "172.31.213.1"}])"));
     const auto nj = inspect_json(nfs, "volume");
     CHECK(nj["Options"] == nlohmann::json::parse(
                                R"({"type":"nfs","o":"addr=10.0.0.5,nfsvers=4","device":":/exports/reports"})"));
@@ -191,6 +197,10 @@ TEST_CASE("docker driver: networks, volumes, and a container on two networks") {
     REQUIRE(nets.contains(back));
     const auto& aliases = nets[back]["Aliases"];
     CHECK(std::find(aliases.begin(), aliases.end(), app) != aliases.end());
+    // The container's address comes from the ip_range: 172.31.213.128 and up.
+    const std::string ip = nets[front]["IPAddress"];
+    CHECK_MESSAGE(ip.rfind("172.31.213.", 0) == 0, ip);
+    CHECK_MESSAGE(std::stoi(ip.substr(ip.rfind('.') + 1)) >= 128, ip);
     const auto& front_aliases = nets[front]["Aliases"];
     CHECK(std::find(front_aliases.begin(), front_aliases.end(), app) != front_aliases.end());
 

@@ -137,17 +137,21 @@ TEST_CASE("swarm: networks are attachable overlays, volume options reach the tas
     ensure_engine("swarm");
     scenario s("swn", "swarm");
     const auto web = s.name("web"), net = s.name("net"), vol = s.name("vol");
-    s.write("infra.yaml", "kind: Network\nname: " + net + "\n---\nkind: Volume\nname: " + vol +
+    s.write("infra.yaml", "kind: Network\nname: " + net + "\nsubnet: 10.213.0.0/16\n---\nkind: Volume\nname: " + vol +
                               "\ndriver_opts: {type: tmpfs, device: tmpfs, o: \"size=2m\"}\n");
     s.write("web.yaml", service(web, "networks: [" + net + "]\nmounts: [{type: volume, source: " + vol + ", target: /data}]\n"));
     auto apply = s.driftless({"apply"});
     INFO(apply.err);
     REQUIRE(apply.exit_code == 0);
     CHECK(inspect("{{.Driver}} {{.Attachable}} {{.Scope}}", net, "network") == "overlay true swarm");
+    CHECK(inspect("{{(index .IPAM.Config 0).Subnet}}", net, "network") == "10.213.0.0/16");
     REQUIRE(wait_until([&] { return s.workload_state(web) == "running"; }, 90s));
 
     const auto spec = service_inspect(web)["Spec"]["TaskTemplate"];
     CHECK(spec["Networks"].at(0)["Aliases"] == nlohmann::json::array({web}));
+    // The service's virtual IP comes from the network's subnet.
+    const std::string vip = service_inspect(web)["Endpoint"]["VirtualIPs"].at(0)["Addr"];
+    CHECK_MESSAGE(vip.rfind("10.213.", 0) == 0, vip);
     CHECK(spec["ContainerSpec"]["Mounts"].at(0)["VolumeOptions"]["DriverConfig"] ==
           nlohmann::json::parse(R"({"Name": "local", "Options": {"device": "tmpfs", "o": "size=2m", "type": "tmpfs"}})"));
     // The task sees the volume made from those options: a 2 MiB tmpfs.
