@@ -39,29 +39,37 @@ remove_labelled() {
 }
 
 # Starts `docker events` for container start events of containers carrying
-# LABEL since the nanosecond stamp SINCE, one stamp per line into FILE. The
-# engine replays events since SINCE, so none is missed however late the
-# stream opens. Sets events_pid.
+# LABEL since the nanosecond stamp SINCE, one "STAMP WORKLOAD" line per start
+# into FILE, WORKLOAD being the swarm service a task container belongs to,
+# else the container's name. The engine replays events since SINCE, so none
+# is missed however late the stream opens. Sets events_pid.
 watch_starts() {
   local label=$1 file=$2 since=$3
   : >"$file"
   docker events --since "${since:0:10}.${since:10}" --filter type=container --filter event=start \
-    --filter "label=$label" --format '{{.TimeNano}}' >"$file" 2>/dev/null &
+    --filter "label=$label" \
+    --format '{{.TimeNano}} {{with index .Actor.Attributes "com.docker.swarm.service.name"}}{{.}}{{else}}{{.Actor.Attributes.name}}{{end}}' \
+    >"$file" 2>/dev/null &
   events_pid=$!
 }
 
-# Waits until FILE holds N start stamps (deadline SECONDS, default 600) and
-# prints the last stamp. Fails when the deadline passes.
+# Waits until N distinct workloads have started in FILE (deadline SECONDS,
+# default 600) and prints the stamp at which the Nth first started. A
+# workload counts once: a task that failed and was replaced must not make
+# the count early. Fails when the deadline passes.
+first_starts() { sort -n "$1" | awk '!seen[$2]++ { print $1 }'; }
 wait_starts() {
   local file=$1 n=$2 deadline=$(( $(date +%s) + ${3:-600} ))
-  while [ "$(wc -l <"$file")" -lt "$n" ]; do
+  while [ "$(first_starts "$file" | wc -l)" -lt "$n" ]; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
-      echo "only $(wc -l <"$file") of $n containers started before the deadline" >&2
+      echo "only $(first_starts "$file" | wc -l) of $n workloads started before the deadline" >&2
       return 1
     fi
     sleep 0.05
   done
-  sort -n "$file" | sed -n "${n}p"
+  local extra=$(( $(wc -l <"$file") - $(first_starts "$file" | wc -l) ))
+  [ "$extra" -eq 0 ] || echo "note: $extra start(s) of workloads already started (tasks replaced)" >&2
+  first_starts "$file" | sed -n "${n}p"
 }
 
 stop_watch() {

@@ -137,26 +137,47 @@ asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_unowned(
 
 // ---- images ----------------------------------------------------------------
 
-asio::awaitable<status> docker_driver::pull(const std::string& image) {
+asio::awaitable<result<std::string>> docker_driver::pull(const std::string& image) {
     const auto ref = split_image_reference(image);
     const std::string tag = ref.digest.empty() ? ref.tag : ref.digest;
+    std::string digest;
     // Pull failures after the answer's header arrive inside the stream.
-    auto on_line = [&image](std::string_view line) -> status {
+    auto on_line = [&image, &digest](std::string_view line) -> status {
         if (auto e = stream_error_message(line)) return error{"engine", "pull " + in_quotes(image) + ": " + *e};
+        if (auto d = stream_pulled_digest(line)) digest = std::move(*d);
         return {};
     };
     const std::string target = "/images/create" + query_string({{"fromImage", ref.repository}, {"tag", tag}});
     auto st = co_await client_.stream(http_method::post, target, {}, on_line, options_.pull_timeout);
     if (!st && st.err().message.rfind("pull ", 0) != 0) co_return with_context(st.err(), "pull " + in_quotes(image));
-    co_return st;
+    if (!st) co_return st.err();
+    co_return digest;
 }
 
-asio::awaitable<status> docker_driver::ensure_image(const std::string& spec_name, const ds::service& svc) {
+asio::awaitable<result<std::string>> docker_driver::registry_digest(const std::string& image) {
+    // Podman 4.3's compatible API has no /distribution (it answers 404).
+    if (options_.flavour == engine_flavour::podman)
+        co_return error{"unsupported", "podman cannot ask a registry about " + in_quotes(image) + " without pulling it"};
+    // The image reference passed valid_image_reference: safe in a path.
+    auto r = co_await client_.call(http_method::get, "/distribution/" + image + "/json");
+    if (!r) co_return with_context(std::move(r).err(), "ask the registry about " + in_quotes(image));
+    const auto j = json::parse(r->body, nullptr, false);
+    const json* digest = nullptr;
+    if (j.is_object() && j.contains("Descriptor") && j["Descriptor"].is_object()) {
+        const auto it = j["Descriptor"].find("digest");
+        if (it != j["Descriptor"].end() && it->is_string()) digest = &*it;
+    }
+    if (digest == nullptr)
+        co_return error{"engine", "ask the registry about " + in_quotes(image) + ": the answer has no Descriptor.digest"};
+    co_return digest->get<std::string>();
+}
+
+asio::awaitable<result<std::string>> docker_driver::ensure_image(const std::string& spec_name, const ds::service& svc) {
     if (svc.pull == ds::pull_policy::always) co_return co_await pull(svc.image);
 
     // The image reference passed valid_image_reference: safe in a path.
     auto r = co_await client_.call(http_method::get, "/images/" + svc.image + "/json");
-    if (r) co_return status{};
+    if (r) co_return std::string{};
     if (r.err().code != "not_found") co_return with_context(std::move(r).err(), "inspect image " + in_quotes(svc.image));
     if (svc.pull == ds::pull_policy::never)
         co_return error{"not_found", "service " + in_quotes(spec_name) + ": image " + in_quotes(svc.image) +
@@ -185,7 +206,7 @@ asio::awaitable<void> docker_driver::discard_container(const std::string& id) {
     (void)r;
 }
 
-asio::awaitable<status> docker_driver::create_container(const desired_entry& want) {
+asio::awaitable<status> docker_driver::create_container(const desired_entry& want, std::optional<std::string> pulled) {
     const ds::spec& s = want.spec;
     if (auto ok = check_container_spec(s); !ok) co_return ok;
     const ds::service& svc = *s.as_service();
@@ -194,16 +215,20 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     // The image is not asked about first: that would cost every create one
     // more request. A create that fails for want of the image pulls it (or
     // says why not) and is tried once more, as `docker run` does.
-    if (svc.pull == ds::pull_policy::always)
-        if (auto img = co_await pull(svc.image); !img) co_return img;
+    if (svc.pull == ds::pull_policy::always && !pulled) {
+        auto img = co_await pull(svc.image);
+        if (!img) co_return std::move(img).err();
+        pulled = std::move(*img);
+    }
 
     json create_body = container_create_body(s, want.hash, options_.owner, spec_label(s));
+    if (pulled && !pulled->empty()) create_body["Labels"][labels::image_digest] = *pulled;
     if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
     const std::string body = create_body.dump();
     const std::string target = "/containers/create" + query_string({{"name", s.name}});
     auto made = co_await client_.call(http_method::post, target, body);
     if (!made && lacks_image(made.err())) {
-        if (auto img = co_await ensure_image(s.name, svc); !img) co_return img;
+        if (auto img = co_await ensure_image(s.name, svc); !img) co_return std::move(img).err();
         made = co_await client_.call(http_method::post, target, body);
     }
     if (!made) {
@@ -256,12 +281,19 @@ asio::awaitable<status> docker_driver::update(const desired_entry& want, const a
         co_return error{"invalid", "update: " + want.spec.name + " does not match the object " + have.name};
     // Validate before removing anything, so a bad spec does not cost the
     // running container.
-    if (const auto* svc = want.spec.as_service(); svc != nullptr) {
-        if (auto ok = check_container_spec(want.spec); !ok) co_return ok;
-        if (auto img = co_await ensure_image(want.spec.name, *svc); !img) co_return img;
+    const auto* svc = want.spec.as_service();
+    if (svc == nullptr) {
+        if (auto gone = co_await remove(have); !gone) co_return gone;
+        co_return co_await create(want);
     }
+    if (auto ok = check_container_spec(want.spec); !ok) co_return ok;
+    auto img = co_await ensure_image(want.spec.name, *svc);
+    if (!img) co_return std::move(img).err();
     if (auto gone = co_await remove(have); !gone) co_return gone;
-    co_return co_await create(want);
+    // Pulled once, above: the new container is labelled with that digest.
+    std::optional<std::string> pulled;
+    if (svc->pull == ds::pull_policy::always) pulled = std::move(*img);
+    co_return co_await create_container(want, std::move(pulled));
 }
 
 asio::awaitable<status> docker_driver::start(const actual_object& have) {

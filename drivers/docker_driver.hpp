@@ -64,6 +64,8 @@ public:
 
     asio::awaitable<result<actual_state>> list() override;
     asio::awaitable<result<std::vector<actual_object>>> find_unowned(std::vector<resource_key> keys) override;
+    // GET /distribution/IMAGE/json: the engine asks the registry, nothing is pulled.
+    asio::awaitable<result<std::string>> registry_digest(const std::string& image) override;
 
     // Services: pulls per the pull policy, creates the container, connects
     // the networks after the first, starts it (unless replicas is 0). If a
@@ -87,11 +89,15 @@ public:
     [[nodiscard]] std::uint64_t requests_sent() const noexcept override { return client_.requests_sent(); }
 
 private:
-    asio::awaitable<status> create_container(const desired_entry& want);
+    // `pulled`: the digest a `pull: always` image was just pulled at (it is
+    // pulled here when not given).
+    asio::awaitable<status> create_container(const desired_entry& want, std::optional<std::string> pulled = {});
     asio::awaitable<status> create_network(const desired_entry& want);
     asio::awaitable<status> create_volume(const desired_entry& want);
-    asio::awaitable<status> ensure_image(const std::string& spec_name, const desired_state::service& svc);
-    asio::awaitable<status> pull(const std::string& image);
+    // Makes the image present per the pull policy; the digest pulled, or ""
+    // when nothing was pulled or the pull did not say.
+    asio::awaitable<result<std::string>> ensure_image(const std::string& spec_name, const desired_state::service& svc);
+    asio::awaitable<result<std::string>> pull(const std::string& image);
     asio::awaitable<status> remove_container(const std::string& id, const std::string& name);
     asio::awaitable<void> discard_container(const std::string& id);
     status refuse_unless_owned(const actual_object& have, const char* action) const;

@@ -73,6 +73,7 @@ result<std::vector<actual_object>> read_container_list(simdjson::dom::parser& pa
                 if (key == labels::owner) o.owner = v;
                 else if (key == labels::spec_hash) o.spec_hash = v;
                 else if (key == labels::spec) o.spec_json = v;
+                else if (key == labels::image_digest) o.image_digest = v;
                 else if (key == labels::name) labelled_name = v;
                 else if (key == replicas_label) scaled_to_zero = v == "0";
             }

@@ -54,6 +54,7 @@ struct actual_object {
     std::string task_error;        // swarm: latest failed task's reason
     std::uint64_t version = 0;     // swarm: version index for updates
     bool self_healing = false;     // swarm: the runtime restarts tasks itself; never `start`ed
+    std::string image_digest;      // io.driftless.image-digest label: what a `pull: always` create pulled
 
     [[nodiscard]] resource_key key() const { return {kind, name}; }
 };
@@ -75,6 +76,11 @@ public:
     // kind; none when keys is empty). Used to report conflicts before create.
     virtual asio::awaitable<result<std::vector<actual_object>>> find_unowned(
         std::vector<resource_key> keys) = 0;
+
+    // The digest (sha256:...) the image's registry now gives its tag, without
+    // pulling it. For `pull: always` specs, whose objects carry the digest
+    // they were made from. A driver that cannot tell answers "unsupported".
+    virtual asio::awaitable<result<std::string>> registry_digest(const std::string& image);
 };
 
 // The writing side. Each call acts on one object.

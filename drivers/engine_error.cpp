@@ -43,6 +43,18 @@ std::optional<std::string> stream_error_message(std::string_view line) {
     return it->dump();
 }
 
+std::optional<std::string> stream_pulled_digest(std::string_view line) {
+    if (line.find("Digest: ") == std::string_view::npos) return std::nullopt;   // most lines: no parse
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    const auto it = j.find("status");
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    const std::string& s = it->get_ref<const std::string&>();
+    constexpr std::string_view prefix = "Digest: ";
+    if (s.rfind(prefix, 0) != 0 || s.size() == prefix.size()) return std::nullopt;
+    return s.substr(prefix.size());
+}
+
 error events_stream_ended(const status& st, const std::string& endpoint) {
     if (!st) return with_context(st.err(), "events stream");
     return error{"unreachable", "events stream: the engine at " + endpoint + " ended it"};

@@ -36,4 +36,8 @@ namespace driftless::drivers {
 // nullopt for any other line (progress, or text that is not JSON).
 [[nodiscard]] std::optional<std::string> stream_error_message(std::string_view line);
 
+// The registry digest a pull's progress reports in the line
+// {"status": "Digest: sha256:..."}; nullopt for any other line.
+[[nodiscard]] std::optional<std::string> stream_pulled_digest(std::string_view line);
+
 }  // namespace driftless::drivers

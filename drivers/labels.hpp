@@ -10,5 +10,8 @@ inline constexpr const char* kind = "io.driftless.kind";
 // The canonical spec (compact JSON) the object was made from, so `plan` can
 // name the fields that changed. Informational: the hash label decides.
 inline constexpr const char* spec = "io.driftless.spec";
+// The registry digest (sha256:...) of the image a `pull: always` container
+// was made from, as the pull reported it: the tag moving past it is drift.
+inline constexpr const char* image_digest = "io.driftless.image-digest";
 
 }  // namespace driftless::drivers::labels

@@ -12,6 +12,10 @@
 
 namespace driftless::drivers {
 
+asio::awaitable<result<std::string>> reader::registry_digest(const std::string& image) {
+    co_return error{"unsupported", "this driver cannot ask a registry about " + image};
+}
+
 namespace {
 
 using factory = std::function<result<std::unique_ptr<driver>>(asio::any_io_executor, const driver_options&)>;

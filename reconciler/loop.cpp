@@ -100,12 +100,24 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     status_.engine_error.clear();
     r.engine_ok = true;
 
-    r.plan = diff(*desired, listed->objects, unowned, options_.diff);
+    if (!registries_checked_ || clock::now() - *registries_checked_ >= options_.resync) {
+        co_await check_registries(*desired, listed->objects);
+        registries_checked_ = clock::now();
+    }
+    auto diff_opts = options_.diff;
+    diff_opts.digests = &digests_;
+    r.plan = diff(*desired, listed->objects, unowned, diff_opts);
     if (!r.plan.guard_message.empty() && r.plan.guard_message != status_.guard_message)
         spdlog::warn("{}", r.plan.guard_message);
     if (!dry_run && !r.plan.actions.empty()) {
         for (const auto& a : r.plan.actions) spdlog::info("{}", plan_line(a));
         r.report = co_await execute(r.plan, driver_, backoff_, options_.parallel);
+        // A recreated `pull: always` container was pulled afresh, perhaps
+        // past what the registry said before: ask again before comparing.
+        for (const auto& a : r.plan.actions)
+            if (a.type == action_type::update && a.want)
+                if (const auto* svc = a.want->spec.as_service(); svc && svc->pull == desired_state::pull_policy::always)
+                    digests_.erase(svc->image);
         for (std::size_t i = 0; i < r.plan.actions.size(); ++i) {
             const auto& a = r.plan.actions[i];
             const auto& res = r.report.results[i];
@@ -237,6 +249,28 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     status_.actual = std::move(actual);
 
     if (on_status_change && !changed.empty()) on_status_change(status_, changed);
+}
+
+asio::awaitable<void> loop::check_registries(const desired_state::snapshot& desired,
+                                             const std::vector<drivers::actual_object>& actual) {
+    registry_digests now;
+    std::map<std::string, std::string> errors;
+    for (const auto& image : images_to_check(desired, actual)) {
+        auto d = co_await driver_.registry_digest(image);
+        if (d) {
+            now.emplace(image, std::move(*d));
+            continue;
+        }
+        // Not knowing is not drift: its containers stay as they are.
+        const auto& message = d.err().message;
+        if (auto it = registry_errors_.find(image); it == registry_errors_.end() || it->second != message) {
+            if (d.err().code == "unsupported") spdlog::debug("{}", message);
+            else spdlog::warn("{}; containers of {} are kept as they are", message, image);
+        }
+        errors.emplace(image, message);
+    }
+    digests_ = std::move(now);
+    registry_errors_ = std::move(errors);
 }
 
 asio::awaitable<void> loop::follow_events() {

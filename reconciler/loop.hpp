@@ -21,6 +21,8 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -72,6 +74,10 @@ public:
 
 private:
     boost::asio::awaitable<void> follow_events();
+    // Asks the registries about the `pull: always` images in use, at most
+    // once per resync period; what they say stays in digests_.
+    boost::asio::awaitable<void> check_registries(const desired_state::snapshot& desired,
+                                                  const std::vector<drivers::actual_object>& actual);
     void record(std::shared_ptr<const desired_state::snapshot> desired, std::vector<drivers::actual_object> actual,
                 const pass_result& r, double seconds);
 
@@ -92,6 +98,9 @@ private:
     bool stopping_ = false;
     std::chrono::steady_clock::time_point last_pass_{};
     std::chrono::steady_clock::time_point engine_retry_at_{};
+    registry_digests digests_;                 // image -> its tag's digest, as last asked
+    std::map<std::string, std::string> registry_errors_;   // image -> last error logged
+    std::optional<std::chrono::steady_clock::time_point> registries_checked_;
 };
 
 }  // namespace driftless::reconciler

@@ -117,6 +117,40 @@ std::vector<keyed> sorted_keys(const std::vector<actual_object>& actual) {
 
 }  // namespace
 
+namespace {
+
+// The `pull: always` service `have` was made from, when it is the one wanted
+// and `have` knows the digest it was pulled at; else nullptr.
+const desired_state::service* pulled_always(const desired_entry& entry, const actual_object& have) {
+    const auto* svc = entry.spec.as_service();
+    if (svc == nullptr || svc->pull != desired_state::pull_policy::always) return nullptr;
+    if (have.image_digest.empty() || have.spec_hash != entry.hash) return nullptr;
+    return svc;
+}
+
+// The digest a `pull: always` image's tag has moved to since `have` was
+// made from it; nullptr when it has not, or when that is not known.
+const std::string* moved_tag(const desired_entry& entry, const actual_object& have, const registry_digests* digests) {
+    if (digests == nullptr) return nullptr;
+    const auto* svc = pulled_always(entry, have);
+    if (svc == nullptr) return nullptr;
+    const auto it = digests->find(svc->image);
+    return it != digests->end() && it->second != have.image_digest ? &it->second : nullptr;
+}
+
+}  // namespace
+
+std::vector<std::string> images_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& actual) {
+    std::set<std::string> images;
+    for (const auto& a : actual) {
+        if (a.kind != kind::service || a.image_digest.empty()) continue;
+        const auto it = desired.resources.find(a.key());
+        if (it == desired.resources.end()) continue;
+        if (const auto* svc = pulled_always(it->second, a)) images.insert(svc->image);
+    }
+    return {images.begin(), images.end()};
+}
+
 std::vector<resource_key> names_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& actual) {
     const auto have = sorted_keys(actual);
     auto h = have.begin();
@@ -171,6 +205,13 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
             if (a.type == action_type::drifted)
                 a.reason += "; remove the " + std::string(key.kind == kind::volume ? "volume" : "network") +
                             " by hand to apply (driftless does not recreate it)";
+        } else if (const std::string* now = moved_tag(entry, *found, options.digests)) {
+            // The tag moved in its registry: recreated from a fresh pull.
+            a.type = action_type::update;
+            a.want = entry;
+            a.have = *found;
+            a.reason = "image " + entry.spec.as_service()->image + " is now " + *now + " in its registry (made from " +
+                       found->image_digest + ")";
         } else if (!found->running && key.kind == kind::service && found->self_healing) {
             // Swarm restarts tasks itself: nothing to do while it converges;
             // when its tasks fail or cannot be placed, report its reason.

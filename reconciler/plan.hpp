@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,10 +55,16 @@ struct plan {
     [[nodiscard]] std::size_t count(action_type t) const noexcept;
 };
 
+// Image reference -> the digest its registry gives the tag now.
+using registry_digests = std::map<std::string, std::string>;
+
 struct diff_options {
     bool allow_empty = false;
     bool allow_mass_prune = false;
     std::optional<std::size_t> max_prune;   // default: max(5, managed / 2)
+    // What registries said about `pull: always` images; a container made
+    // from another digest of its tag is updated (DESIGN.md §4).
+    const registry_digests* digests = nullptr;
 };
 
 // Computes the plan that brings `actual` to `desired`.
@@ -69,6 +76,12 @@ struct diff_options {
 // The keys a plan needs checked for conflicts before create: wanted names
 // with no owned object. One find_unowned call covers them.
 [[nodiscard]] std::vector<resource_key> names_to_check(const desired_state::snapshot& desired,
+                                                       const std::vector<actual_object>& actual);
+
+// The `pull: always` images whose registry digest a pass should ask for:
+// those of owned containers made from the spec now wanted (same hash) that
+// carry the digest they were pulled at. Sorted, each once.
+[[nodiscard]] std::vector<std::string> images_to_check(const desired_state::snapshot& desired,
                                                        const std::vector<actual_object>& actual);
 
 }  // namespace driftless::reconciler

@@ -66,3 +66,13 @@ TEST_CASE("engine errors: errors inside a streamed answer") {
     CHECK(stream_error_message("not json") == std::nullopt);
     CHECK(stream_error_message("") == std::nullopt);
 }
+
+TEST_CASE("engine errors: the digest a pull reports") {
+    CHECK(stream_pulled_digest(
+              R"({"status":"Digest: sha256:4b8d3d3c0e9bd1bd37c4a9ab0a88bd4d4e2e1bbf9b61bd4fb2f8a28f8b8e1e2c"})") ==
+          std::optional<std::string>("sha256:4b8d3d3c0e9bd1bd37c4a9ab0a88bd4d4e2e1bbf9b61bd4fb2f8a28f8b8e1e2c"));
+    CHECK(stream_pulled_digest(R"({"status":"Status: Image is up to date for x:1"})") == std::nullopt);
+    CHECK(stream_pulled_digest(R"({"status":"Digest: "})") == std::nullopt);
+    CHECK(stream_pulled_digest(R"({"id":"Digest: sha256:1"})") == std::nullopt);
+    CHECK(stream_pulled_digest("Digest: sha256:1") == std::nullopt);
+}

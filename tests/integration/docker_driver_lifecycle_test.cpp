@@ -257,26 +257,12 @@ TEST_CASE("docker driver: concurrent calls share keep-alive connections") {
 
 TEST_CASE("docker driver: pulls from a registry per pull policy") {
     ensure_docker();
+    local_registry reg(unique_id("drvpl"));   // outlives the scenario, whose containers use its images
     scenario s("drvpl");
     asio::io_context io;
     auto d = make_docker_driver(io, s.owner());
 
-    // A registry of our own on 127.0.0.1 (which dockerd trusts without TLS).
-    const int port = 15000 + static_cast<int>(::getpid() % 2000);
-    const std::string registry = "127.0.0.1:" + std::to_string(port);
-    const auto config = s.dir().parent_path() / (s.owner() + "-registry.yaml");
-    {
-        std::ofstream out(config);
-        out << "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " << (s.dir().parent_path() / (s.owner() + "-registry")).string()
-            << "\nhttp:\n  addr: " << registry << "\n";
-    }
-    by_hand cleanup;   // declared first: runs after the registry is stopped
-    child server({"docker-registry", "serve", config.string()}, {}, config.string() + ".log");
-    cleanup.cleanup = {"rm -rf " + config.string() + " " + config.string() + ".log " +
-                           (s.dir().parent_path() / (s.owner() + "-registry")).string(),
-                       "docker rmi " + registry + "/driftless/pulled:1"};
-    REQUIRE_MESSAGE(wait_until([&] { return sh("curl -sf http://" + registry + "/v2/").exit_code == 0; }, 30s),
-                    server.log());
+    const std::string& registry = reg.address();
     const std::string image = registry + "/driftless/pulled:1";
     REQUIRE(s.engine(std::string("tag ") + test_image + " " + image).exit_code == 0);
     REQUIRE(s.engine("push " + image).exit_code == 0);

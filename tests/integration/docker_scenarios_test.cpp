@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/docker_driver_support.hpp"
 #include "support/process.hpp"
 #include "support/scenario.hpp"
 
@@ -358,6 +359,58 @@ TEST_CASE("docker: --policy denies one spec and holds it; the rest converges") {
 TEST_CASE("docker: status endpoints: healthz, readyz, metrics pass promtool, state JSON") { status_endpoints("docker"); }
 TEST_CASE("podman: status endpoints: healthz, readyz, metrics pass promtool, state JSON") { status_endpoints("podman"); }
 TEST_CASE("swarm: status endpoints: healthz, readyz, metrics pass promtool, state JSON") { status_endpoints("swarm"); }
+
+TEST_CASE("docker: pull: always follows its tag in the registry; a registry that does not answer changes nothing") {
+    ensure_docker();
+    local_registry reg(unique_id("mv"));   // outlives the scenario, whose container uses its images
+    scenario s("mv");
+    const auto web = s.name("web");
+    const std::string repository = "driftless/moving-" + s.owner();
+    const std::string image = reg.address() + "/" + repository + ":1";
+    REQUIRE(s.engine(std::string("tag ") + test_image + " " + image).exit_code == 0);
+    REQUIRE(s.engine("push " + image).exit_code == 0);
+    const std::string first = reg.digest(repository, "1");
+    REQUIRE(first.rfind("sha256:", 0) == 0);
+
+    s.write("web.yaml", "kind: Service\nname: " + web + "\nimage: " + image +
+                            "\npull: always\ncommand: [\"sleep\", \"3600\"]\nstop_grace_period: 1s\n");
+    auto up = s.driftless({"apply"});
+    INFO(up.err);
+    REQUIRE(up.exit_code == 0);
+    REQUIRE(s.container_state(web) == "running");
+    CHECK(s.workload_label(web, "io.driftless.image-digest") == first);
+    const auto id = s.container_id(web);
+    CHECK(s.driftless({"plan"}).exit_code == 0);
+
+    // A new image pushed under the same tag: plan names it, apply recreates from it.
+    REQUIRE(sh("printf 'FROM " + image + "\\nLABEL revision=2\\n' | docker build -q -t " + image + " -").exit_code == 0);
+    REQUIRE(s.engine("push " + image).exit_code == 0);
+    const std::string second = reg.digest(repository, "1");
+    REQUIRE(second.rfind("sha256:", 0) == 0);
+    REQUIRE(second != first);
+    auto plan = s.driftless({"plan"});
+    CHECK(plan.exit_code == 2);
+    CHECK(contains(plan.out, "~ Service/" + web + "  (image " + image + " is now " + second + " in its registry (made from " +
+                                 first + "))"));
+    CHECK(s.container_id(web) == id);
+    auto apply = s.driftless({"apply"});
+    INFO(apply.err);
+    CHECK(apply.exit_code == 0);
+    CHECK(s.container_state(web) == "running");
+    CHECK(s.container_id(web) != id);
+    CHECK(s.workload_label(web, "io.driftless.image-digest") == second);
+    CHECK(s.workload_label(web, "revision") == "2");
+    CHECK(s.driftless({"plan"}).exit_code == 0);
+
+    // The registry gone: a warning naming the image; the container stays.
+    const auto id2 = s.container_id(web);
+    reg.stop();
+    auto offline = s.driftless({"apply"});
+    CHECK(offline.exit_code == 0);
+    CHECK(contains(offline.err, "containers of " + image + " are kept as they are"));
+    CHECK(s.container_id(web) == id2);
+    CHECK(s.container_state(web) == "running");
+}
 
 TEST_CASE("docker: dockerd restarted during run: driftless survives and converges") {
     ensure_docker();

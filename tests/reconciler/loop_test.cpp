@@ -147,3 +147,47 @@ TEST_CASE("loop: a swarm service whose tasks cannot run counts as failing, with 
     CHECK(l.status().objects.at({desired_state::kind::service, "web"}).error ==
           "not converged (0/1 tasks running): pending: no suitable node");
 }
+
+TEST_CASE("loop: a pull: always container follows its tag; the registry is asked once per resync") {
+    asio::io_context io;
+    testing::memory_driver d;
+    d.registry["busybox:1"] = "sha256:aaa";
+    desired_state::store store;
+    auto web = svc("web");
+    std::get<desired_state::service>(web.body).pull = desired_state::pull_policy::always;
+    (void)store.put_specs("a.yaml", {web, svc("db")});
+    loop_options o;
+    o.resync = std::chrono::hours(1);
+    loop l(io.get_executor(), d, store, o);
+
+    REQUIRE(one_pass(l).all_succeeded());
+    CHECK(d.objects.at({desired_state::kind::service, "web"}).image_digest == "sha256:aaa");
+    CHECK(d.objects.at({desired_state::kind::service, "db"}).image_digest.empty());
+
+    // Within the resync period the registry is not asked again, even when the tag moved.
+    d.registry["busybox:1"] = "sha256:bbb";
+    d.calls.clear();
+    CHECK(one_pass(l).plan.actions.empty());
+    CHECK(d.calls == std::vector<std::string>{"list"});
+
+    SUBCASE("once the period is over: asked once, and the container is recreated from the new digest") {
+        loop l2(io.get_executor(), d, store, o);   // a fresh loop asks on its first pass
+        d.calls.clear();
+        auto r = one_pass(l2);
+        CHECK(d.calls == std::vector<std::string>{"list", "registry busybox:1", "update web"});
+        REQUIRE(r.plan.actions.size() == 1);
+        CHECK(r.plan.actions[0].reason == "image busybox:1 is now sha256:bbb in its registry (made from sha256:aaa)");
+        CHECK(d.objects.at({desired_state::kind::service, "web"}).image_digest == "sha256:bbb");
+        d.calls.clear();
+        CHECK(one_pass(l2).plan.actions.empty());
+    }
+    SUBCASE("a registry that does not answer changes nothing") {
+        d.registry.clear();
+        loop l2(io.get_executor(), d, store, o);
+        d.calls.clear();
+        auto r = one_pass(l2);
+        CHECK(d.calls == std::vector<std::string>{"list", "registry busybox:1"});
+        CHECK(r.plan.actions.empty());
+        CHECK(d.objects.size() == 2);
+    }
+}

@@ -29,6 +29,7 @@ public:
     std::vector<std::string> calls;                                         // "create web", ...
     std::size_t in_flight = 0, max_in_flight = 0;
     std::chrono::milliseconds latency{2};
+    std::map<std::string, std::string> registry;                            // image -> digest of its tag
 
     std::string name() const override { return "memory"; }
     std::string owner() const override { return "me"; }
@@ -48,6 +49,12 @@ public:
             if (std::find(keys.begin(), keys.end(), s.key()) != keys.end()) out.push_back(s);
         co_return out;
     }
+    boost::asio::awaitable<result<std::string>> registry_digest(const std::string& image) override {
+        calls.push_back("registry " + image);
+        const auto it = registry.find(image);
+        if (it == registry.end()) co_return error{"engine", "ask the registry about " + image + ": no answer"};
+        co_return it->second;
+    }
     boost::asio::awaitable<status> create(const desired_state::desired_entry& want) override {
         co_return co_await act("create", want.spec.name, [&] {
             drivers::actual_object a;
@@ -56,11 +63,16 @@ public:
             a.owner = "me";
             a.spec_hash = want.hash;
             a.state = "running";
+            a.image_digest = pulled(want);
             objects[a.key()] = a;
         });
     }
     boost::asio::awaitable<status> update(const desired_state::desired_entry& want, const drivers::actual_object&) override {
-        co_return co_await act("update", want.spec.name, [&] { objects[desired_state::key_of(want.spec)].spec_hash = want.hash; });
+        co_return co_await act("update", want.spec.name, [&] {
+            auto& a = objects[desired_state::key_of(want.spec)];
+            a.spec_hash = want.hash;
+            a.image_digest = pulled(want);
+        });
     }
     boost::asio::awaitable<status> start(const drivers::actual_object& have) override {
         co_return co_await act("start", have.name, [&] {
@@ -76,6 +88,14 @@ public:
     }
 
 private:
+    // The digest a `pull: always` create pulls: the registry's, as the label says.
+    std::string pulled(const desired_state::desired_entry& want) const {
+        const auto* svc = want.spec.as_service();
+        if (svc == nullptr || svc->pull != desired_state::pull_policy::always) return {};
+        const auto it = registry.find(svc->image);
+        return it == registry.end() ? std::string{} : it->second;
+    }
+
     template <class F>
     boost::asio::awaitable<status> act(const char* verb, const std::string& name, F apply) {
         calls.push_back(std::string(verb) + " " + name);

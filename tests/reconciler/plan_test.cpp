@@ -250,3 +250,43 @@ TEST_CASE("diff: an update names the fields it changes, whichever form the label
     p = diff(snapshot_of({want}), {have}, {});
     CHECK(find(p, "Service/web")->reason == "changed: env");
 }
+
+TEST_CASE("diff: a pull: always container whose tag moved in its registry is updated") {
+    auto always = service_entry("web", "h1");
+    std::get<desired_state::service>(always.spec.body).pull = desired_state::pull_policy::always;
+    auto desired = snapshot_of({always, service_entry("db", "h2")});
+    auto web = owned(kind::service, "web", "h1");
+    web.image_digest = "sha256:aaa";
+    auto db = owned(kind::service, "db", "h2");
+    db.image_digest = "sha256:aaa";   // not pull: always: never compared
+    const registry_digests moved{{"busybox:1", "sha256:bbb"}}, same{{"busybox:1", "sha256:aaa"}}, unknown{};
+
+    CHECK(images_to_check(desired, {web, db}) == std::vector<std::string>{"busybox:1"});
+    diff_options o;
+    o.digests = &moved;
+    auto p = diff(desired, {web, db}, {}, o);
+    REQUIRE(p.actions.size() == 1);
+    CHECK(p.actions[0].type == action_type::update);
+    CHECK(p.actions[0].key.name == "web");
+    CHECK(p.actions[0].reason == "image busybox:1 is now sha256:bbb in its registry (made from sha256:aaa)");
+
+    o.digests = &same;
+    CHECK(diff(desired, {web, db}, {}, o).actions.empty());
+    o.digests = &unknown;   // the registry did not answer: not drift
+    CHECK(diff(desired, {web, db}, {}, o).actions.empty());
+    CHECK(diff(desired, {web, db}, {}).actions.empty());
+
+    SUBCASE("a container without the digest label, or made from another spec, is not asked about") {
+        auto unlabelled = web;
+        unlabelled.image_digest.clear();
+        CHECK(images_to_check(desired, {unlabelled}).empty());
+        o.digests = &moved;
+        CHECK(diff(desired, {unlabelled, db}, {}, o).actions.empty());
+        auto older = web;
+        older.spec_hash = "h0";
+        CHECK(images_to_check(desired, {older}).empty());
+        auto q = diff(desired, {older, db}, {}, o);
+        REQUIRE(q.actions.size() == 1);
+        CHECK(q.actions[0].reason == "spec hash changed");
+    }
+}

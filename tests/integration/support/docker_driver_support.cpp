@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <fstream>
 
 #include "support/process.hpp"
 
@@ -82,6 +86,46 @@ const drivers::actual_object* find_object(const drivers::actual_state& st, ds::k
 
 by_hand::~by_hand() {
     for (const auto& c : cleanup) sh(c + " >/dev/null 2>&1");
+}
+
+local_registry::local_registry(const std::string& id) {
+    const int port = 15000 + static_cast<int>(::getpid() % 2000);
+    address_ = "127.0.0.1:" + std::to_string(port);
+    root_ = std::filesystem::temp_directory_path() / ("driftless-registry-" + id);
+    std::filesystem::create_directories(root_);
+    const auto config = root_ / "config.yaml";
+    {
+        std::ofstream out(config);
+        out << "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " << (root_ / "data").string()
+            << "\nhttp:\n  addr: " << address_ << "\n";
+    }
+    server_ = std::make_unique<child>(std::vector<std::string>{"docker-registry", "serve", config.string()},
+                                      std::vector<std::string>{}, (root_ / "registry.log").string());
+    REQUIRE_MESSAGE(wait_until([&] { return sh("curl -sf http://" + address_ + "/v2/").exit_code == 0; },
+                               std::chrono::seconds(30)),
+                    server_->log());
+}
+
+local_registry::~local_registry() {
+    stop();
+    // Every reference to an image of this registry: tags, and digests a tag moved away from.
+    sh("docker images --digests --format '{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}' | tr ' ' '\\n' | "
+       "grep '^" + address_ + "/' | grep -v -e ':<none>$' -e '@<none>$' | xargs -r docker rmi >/dev/null 2>&1");
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+}
+
+void local_registry::stop() {
+    if (!server_) return;
+    server_->signal(SIGTERM);
+    if (server_->wait(std::chrono::seconds(10)) == -1) server_->signal(SIGKILL);
+    server_.reset();
+}
+
+std::string local_registry::digest(const std::string& repository, const std::string& tag) const {
+    const auto r = sh("curl -sfI -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' http://" + address_ +
+                      "/v2/" + repository + "/manifests/" + tag + " | tr -d '\\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p'");
+    return trimmed(r.out);
 }
 
 }  // namespace driftless::testing

@@ -3,6 +3,7 @@
 // through the docker CLI.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 
 #include "desired_state/spec.hpp"
 #include "drivers/driver.hpp"
+#include "support/process.hpp"
 
 namespace driftless::testing {
 
@@ -61,6 +63,29 @@ struct by_hand {
     by_hand(const by_hand&) = delete;
     by_hand& operator=(const by_hand&) = delete;
     ~by_hand();
+};
+
+// Debian's docker-registry serving on 127.0.0.1 (which dockerd trusts
+// without TLS), on a port of its own, with its storage in a folder of its
+// own; stopped and deleted when it goes out of scope, with every image
+// reference under its address. Declare it before the scenario whose
+// containers use its images, so they are gone first.
+class local_registry {
+public:
+    explicit local_registry(const std::string& id);
+    ~local_registry();
+    local_registry(const local_registry&) = delete;
+    local_registry& operator=(const local_registry&) = delete;
+
+    [[nodiscard]] const std::string& address() const noexcept { return address_; }   // 127.0.0.1:PORT
+    // The digest the registry gives `repository:tag` (Docker-Content-Digest).
+    [[nodiscard]] std::string digest(const std::string& repository, const std::string& tag) const;
+    void stop();
+
+private:
+    std::string address_;
+    std::filesystem::path root_;
+    std::unique_ptr<child> server_;
 };
 
 }  // namespace driftless::testing
