@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Converges N swarm services (one replica each) from empty on the local
-# single-node swarm two ways, in alternating rounds, and prints the median
-# of each and the ratio, timed to the Nth task container started (engine
+# single-node swarm three ways, in alternating rounds, and prints the median
+# of each and the ratios, timed to the Nth task container started (engine
 # event stamps):
+#   raw        the engine's own limit: POST /networks/create, then
+#              POST /services/create with curl over the socket, 8 in flight
 #   driftless  driftless apply --driver swarm -s DIR
 #   stack      docker stack deploy -c FILE (the CLI's own swarm deployer)
 # Both put every service on one overlay network of their own, as a stack
@@ -68,6 +70,24 @@ write_inputs() {
   done
 }
 
+raw_network() {
+  curl -sf --unix-socket /var/run/docker.sock -H 'Content-Type: application/json' \
+    -d "{\"Name\":\"$tag-raw\",\"Driver\":\"overlay\",\"Labels\":{\"driftless.bench\":\"$tag\"},\"IPAM\":{\"Config\":[{\"Subnet\":\"$subnet\"}]}}" \
+    http://localhost/v1.41/networks/create >/dev/null
+}
+raw_service() {
+  curl -sf --unix-socket /var/run/docker.sock -H 'Content-Type: application/json' \
+    -d "{\"Name\":\"$tag-raw-$1\",\"Labels\":{\"driftless.bench\":\"$tag\"},\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"$image\",\"Labels\":{\"driftless.bench\":\"$tag\"}},\"Networks\":[{\"Target\":\"$tag-raw\"}]},\"Mode\":{\"Replicated\":{\"Replicas\":1}}}" \
+    http://localhost/v1.41/services/create >/dev/null
+}
+export -f raw_service
+export image tag
+raw_deploy() {
+  local n=$1
+  raw_network
+  seq 1 "$n" | xargs -P 8 -I{} bash -c "raw_service {}"
+}
+
 # Runs the command given, then waits for N task containers to start; prints
 # ms from before the command to the Nth start.
 time_to_tasks() {
@@ -86,9 +106,10 @@ for n in "${sizes[@]}"; do
   write_inputs "$n"
   declare -A times=()
   for r in $(seq 1 "$rounds"); do
-    for way in driftless stack; do
+    for way in raw driftless stack; do
       cleanup_services
       case $way in
+        raw) t=$(time_to_tasks "$n" raw_deploy "$n") ;;
         driftless) t=$(time_to_tasks "$n" "$driftless" apply --driver swarm -s "$work/specs" --owner "$tag" --log-level warn) ;;
         stack) t=$(time_to_tasks "$n" docker stack deploy --resolve-image never -c "$work/stack.yml" "$stack") ;;
       esac
@@ -97,7 +118,8 @@ for n in "${sizes[@]}"; do
     done
   done
   cleanup_services
-  d=$(median ${times[driftless]}); s=$(median ${times[stack]})
-  echo "N=$n swarm services ($rounds rounds, medians, to N tasks running): driftless $d ms | docker stack deploy $s ms | ratio $(ratio "$d" "$s")"
+  raw=$(median ${times[raw]}); d=$(median ${times[driftless]}); s=$(median ${times[stack]})
+  echo "N=$n swarm services ($rounds rounds, medians, to N tasks running): raw $raw ms | driftless $d ms | docker stack deploy $s ms"
+  echo "N=$n ratios: driftless/raw $(ratio "$d" "$raw") | driftless/stack $(ratio "$d" "$s")"
   unset times
 done
