@@ -49,6 +49,7 @@ loop::loop(asio::any_io_executor ex, drivers::driver& driver, desired_state::sto
       engine_backoff_([this] { return std::uniform_real_distribution<double>(0, 1)(rng_); },
                       std::chrono::milliseconds(500), std::chrono::seconds(30)),
       wake_(ex),
+      debounce_(ex),
       events_retry_(ex),
       hold_(ex) {}
 
@@ -57,11 +58,14 @@ void loop::trigger(const char* why, bool debounce) {
     dirty_ = true;
     urgent_ = urgent_ || !debounce;
     wake_.cancel();
+    // An urgent trigger does not wait out a debounce already under way.
+    if (!debounce) debounce_.cancel();
 }
 
 void loop::stop() {
     stopping_ = true;
     wake_.cancel();
+    debounce_.cancel();
     events_retry_.cancel();
     hold_.cancel();
     driver_.cancel_events();
@@ -316,9 +320,8 @@ asio::awaitable<void> loop::run() {
         }
         // Coalesce a burst of triggers into one pass.
         if (!urgent_) {
-            asio::steady_timer debounce(ex_);
-            debounce.expires_after(options_.debounce);
-            { boost::system::error_code ignored; co_await debounce.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
+            debounce_.expires_after(options_.debounce);
+            { boost::system::error_code ignored; co_await debounce_.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
             if (stopping_) break;
         }
         dirty_ = false;

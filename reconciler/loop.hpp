@@ -91,6 +91,7 @@ private:
     loop_status status_;
     std::map<desired_state::resource_key, object_status> spare_objects_;   // nodes for the next record()
     boost::asio::steady_timer wake_;
+    boost::asio::steady_timer debounce_;       // coalesces a burst of triggers; an urgent one cuts it short
     boost::asio::steady_timer events_retry_;
     boost::asio::steady_timer hold_;           // waits out an engine outage
     bool dirty_ = true;

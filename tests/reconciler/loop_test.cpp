@@ -191,3 +191,35 @@ TEST_CASE("loop: a pull: always container follows its tag; the registry is asked
         CHECK(d.objects.size() == 2);
     }
 }
+
+TEST_CASE("loop: an object gone cuts short a debounce already under way") {
+    asio::io_context io;
+    testing::memory_driver d;
+    desired_state::store store;
+    (void)store.put_specs("a.yaml", {svc("web")});
+    loop_options o;
+    o.debounce = std::chrono::hours(1);   // a debounced pass would not come within the test
+    o.resync = std::chrono::hours(1);
+    loop l(io.get_executor(), d, store, o);
+    bool ended = false;
+    asio::co_spawn(io, l.run(), [&](std::exception_ptr) { ended = true; });
+    const auto passes = [&] { return l.status().metrics.passes; };
+    const auto run_until = [&](auto condition) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (!condition() && std::chrono::steady_clock::now() < deadline) io.run_one_for(std::chrono::milliseconds(50));
+        return condition();
+    };
+
+    l.trigger("start", false);
+    REQUIRE(run_until([&] { return passes() == 1; }));
+    l.trigger("engine event");                       // waits out the debounce...
+    io.poll();
+    CHECK(passes() == 1);
+    d.objects.clear();                               // ...then the container goes
+    l.trigger("engine event: an object is gone", false);
+    CHECK(run_until([&] { return passes() == 2; }));
+    CHECK(d.objects.size() == 1);
+
+    l.stop();
+    CHECK(run_until([&] { return ended; }));
+}
