@@ -158,8 +158,10 @@ asio::awaitable<result<std::string>> docker_driver::registry_digest(const std::s
     // Podman 4.3's compatible API has no /distribution (it answers 404).
     if (options_.flavour == engine_flavour::podman)
         co_return error{"unsupported", "podman cannot ask a registry about " + in_quotes(image) + " without pulling it"};
-    // The image reference passed valid_image_reference: safe in a path.
-    auto r = co_await client_.call(http_method::get, "/distribution/" + image + "/json");
+    // The image reference passed valid_image_reference: safe in a path. The
+    // pass waits for this answer, so a registry that hangs may hold it up
+    // 5 s per image once per resync, not the engine's 30 s.
+    auto r = co_await client_.call(http_method::get, "/distribution/" + image + "/json", {}, std::chrono::seconds(5));
     if (!r) co_return with_context(std::move(r).err(), "ask the registry about " + in_quotes(image));
     const auto j = json::parse(r->body, nullptr, false);
     const json* digest = nullptr;

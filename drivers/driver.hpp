@@ -79,7 +79,8 @@ public:
 
     // The digest (sha256:...) the image's registry now gives its tag, without
     // pulling it. For `pull: always` specs, whose objects carry the digest
-    // they were made from. A driver that cannot tell answers "unsupported".
+    // they were made from. A driver that cannot tell answers "unsupported"
+    // (the default, in make_driver.cpp).
     virtual asio::awaitable<result<std::string>> registry_digest(const std::string& image);
 };
 
