@@ -60,6 +60,9 @@ struct mount {
     bool volume_nocopy = false;        // volume: do not copy image data into a new volume
     std::int64_t tmpfs_size = 0;       // tmpfs: bytes, 0 = unlimited
     std::uint32_t tmpfs_mode = 0;      // tmpfs: octal permission bits, 0 = engine default
+    std::string bind_selinux;          // bind: "" | z (shared) | Z (private) relabel
+    bool bind_create_host_path = true; // bind: create a missing source folder (compose's default)
+    std::string volume_subpath;        // volume: mount this path inside the volume
     auto operator<=>(const mount&) const = default;
 };
 
@@ -86,6 +89,66 @@ struct expose_spec {
     bool operator==(const expose_spec&) const = default;
 };
 
+// A resource limit other than nofile-with-soft-equal-to-hard (open_files).
+struct ulimit {
+    std::string name;                  // nofile, nproc, core, memlock, ...
+    std::int64_t soft = 0;
+    std::int64_t hard = 0;
+    auto operator<=>(const ulimit&) const = default;
+};
+
+// A host device given to the container: "/dev/ttyUSB0:/dev/ttyUSB0:rwm".
+struct device_mapping {
+    std::string host_path;
+    std::string container_path;
+    std::string permissions = "rwm";
+    auto operator<=>(const device_mapping&) const = default;
+};
+
+struct logging_config {
+    std::string driver;                // "" = engine default
+    string_map options;
+    bool operator==(const logging_config&) const = default;
+};
+
+// How a service joins one of its networks, beyond the network's name.
+struct network_endpoint {
+    std::vector<std::string> aliases;  // sorted; compose adds the service name
+    std::string ipv4_address;
+    std::string ipv6_address;
+    bool operator==(const network_endpoint&) const = default;
+};
+
+// depends_on with compose's long form. The plain list (service.depends_on)
+// holds every name; this holds the conditions that are not the default.
+struct dependency {
+    std::string condition = "service_started";  // service_started | service_healthy | service_completed_successfully
+    bool restart = false;
+    bool required = true;
+    bool operator==(const dependency&) const = default;
+};
+
+// Swarm's restart policy (compose deploy.restart_policy).
+struct swarm_restart_policy {
+    std::string condition = "any";     // none | on-failure | any
+    std::int64_t delay_ns = 0;         // 0 = swarm default
+    std::int64_t max_attempts = 0;     // 0 = unlimited
+    std::int64_t window_ns = 0;
+    bool operator==(const swarm_restart_policy&) const = default;
+};
+
+// Swarm's update and rollback settings (compose deploy.update_config /
+// rollback_config); the same names drive rollouts on docker and podman.
+struct update_policy {
+    std::int64_t parallelism = 1;
+    std::int64_t delay_ns = 0;
+    std::string failure_action;        // "" = default | pause | continue | rollback
+    std::int64_t monitor_ns = 0;
+    double max_failure_ratio = 0;
+    std::string order;                 // "" = default | stop-first | start-first
+    bool operator==(const update_policy&) const = default;
+};
+
 struct service {
     std::string image;
     pull_policy pull = pull_policy::missing;
@@ -107,6 +170,50 @@ struct service {
     service_mode mode = service_mode::replicated;
     std::vector<std::string> constraints;                // sorted
     std::optional<expose_spec> expose;
+
+    // Container settings as compose names them. Empty, 0 or false means
+    // unset (the engine's default); each is written into the canonical form
+    // only when set, so a spec that uses none keeps its hash.
+    std::map<std::string, dependency> depends_on_conditions;  // only names whose dependency is not the default
+    std::map<std::string, network_endpoint> endpoints;   // by network name (one of `networks`)
+    std::string network_mode;                            // "" | host | none | service:NAME | container:NAME
+    std::vector<std::string> links;                      // "service" or "service:alias", sorted
+    std::string hostname;
+    std::string domainname;
+    std::string working_dir;
+    std::vector<std::string> extra_hosts;                // "name:ip", sorted
+    std::vector<std::string> dns;                        // order kept
+    std::vector<std::string> dns_search;                 // order kept
+    std::vector<std::string> dns_options;                // order kept
+    std::vector<std::string> expose_ports;               // compose `expose`: "8080/tcp", sorted
+    bool read_only = false;
+    bool tty = false;
+    bool stdin_open = false;
+    std::optional<bool> init;                            // unset = engine default
+    bool privileged = false;
+    std::int64_t shm_size = 0;                           // bytes
+    std::string stop_signal;
+    std::vector<std::string> cap_add;                    // sorted, upper case, CAP_ prefix stripped
+    std::vector<std::string> cap_drop;                   // sorted, same form
+    std::vector<std::string> security_opt;               // sorted
+    string_map sysctls;
+    std::int64_t pids_limit = 0;                         // 0 = unset
+    std::vector<ulimit> ulimits;                         // sorted by name; nofile with soft == hard stays in open_files
+    std::optional<logging_config> logging;
+    std::vector<device_mapping> devices;                 // sorted
+    std::string pid;                                     // "" | host | container:NAME
+    std::string ipc;                                     // "" | host | shareable | private | container:NAME
+    std::string platform;
+    std::string runtime;
+    int restart_max_attempts = 0;                        // restart: on-failure:N
+    // Swarm service settings (compose deploy.*).
+    std::optional<swarm_restart_policy> swarm_restart;
+    std::optional<update_policy> update_config;
+    std::optional<update_policy> rollback_config;
+    string_map service_labels;                           // deploy.labels: on the swarm service, not its containers
+    std::string endpoint_mode;                           // "" | vip | dnsrr
+    std::vector<std::string> placement_preferences;      // "spread=node.labels.zone", order kept
+    std::int64_t max_replicas_per_node = 0;
     bool operator==(const service&) const = default;
 };
 
