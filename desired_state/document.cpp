@@ -1,5 +1,11 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <map>
+#include <system_error>
 
 #include "desired_state/detail/document.hpp"
 #include "desired_state/detail/names.hpp"
@@ -128,6 +134,74 @@ env_lookup process_env() {
     };
 }
 
+env_lookup allowed_env(std::vector<std::string> patterns) {
+    if (patterns.empty()) return {};
+    return [patterns = std::move(patterns)](std::string_view name) -> std::optional<std::string> {
+        bool allowed = false;
+        for (const auto& p : patterns) {
+            if (!p.empty() && p.back() == '*') allowed = allowed || name.substr(0, p.size() - 1) == std::string_view(p).substr(0, p.size() - 1);
+            else allowed = allowed || name == p;
+        }
+        if (!allowed) return std::nullopt;
+        const char* v = std::getenv(std::string(name).c_str());
+        if (!v) return std::nullopt;
+        return std::string(v);
+    };
+}
+
+std::string check_env_patterns(const std::vector<std::string>& patterns) {
+    for (const auto& p : patterns) {
+        std::string_view name = p;
+        if (!name.empty() && name.back() == '*') name.remove_suffix(1);
+        bool ok = !name.empty() || p == "*";
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            const char c = name[i];
+            const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+            ok = ok && (letter || (i > 0 && c >= '0' && c <= '9'));
+        }
+        if (!ok) return "\"" + p + "\": expected a variable name (NAME) or a prefix (PREFIX*)";
+    }
+    return {};
+}
+
+file_reader disk_reader(std::size_t max_bytes) {
+    return [max_bytes](const std::string& path) -> file_read {
+        file_read r;
+        // O_NONBLOCK: a FIFO put in a file's place must not block a parse.
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
+            if (errno == ENOENT || errno == ENOTDIR) r.missing = true;
+            else r.error = "cannot read: " + std::generic_category().message(errno);
+            return r;
+        }
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            r.error = "not a regular file";
+            return r;
+        }
+        std::string text;
+        char buffer[16 * 1024];
+        for (;;) {
+            const ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                r.error = "cannot read: " + std::generic_category().message(errno);
+                break;
+            }
+            if (n == 0) break;
+            text.append(buffer, static_cast<std::size_t>(n));
+            if (text.size() > max_bytes) {
+                r.error = "larger than " + std::to_string(max_bytes) + " bytes; not read";
+                break;
+            }
+        }
+        ::close(fd);
+        if (r.error.empty()) r.text = std::move(text);
+        return r;
+    };
+}
+
 parse_result parse_text(std::string_view text, const std::string& path, const parse_options& options) {
     parse_result r;
     try {
@@ -143,6 +217,7 @@ parse_result parse_text(std::string_view text, const std::string& path, const pa
             if (detail::is_compose(*doc)) detail::read_compose(ctx, *doc, r.specs);
             else detail::read_resource(ctx, *doc, r.specs);
         }
+        r.companions = std::move(ctx.companions());
         // A name is unique per kind across all sources, and so in one text.
         std::map<resource_key, const spec*> seen;
         for (const auto& s : r.specs) {

@@ -8,7 +8,11 @@ bool name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'
 bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
 
 // Expands `text` into `out`; `depth` bounds defaults nested in defaults.
-std::string expand_into(std::string_view text, const env_lookup& env, std::string& out, int depth) {
+std::string unset_message(const std::string& name) {
+    return "variable " + name + " is not set (or not allowed by --env-allow); set it or write ${" + name + ":-default}";
+}
+
+std::string expand_into(std::string_view text, const env_lookup& env, bool bare, std::string& out, int depth) {
     if (depth > 16) return "variables nested too deeply";
     std::size_t i = 0;
     while (i < text.size()) {
@@ -25,6 +29,16 @@ std::string expand_into(std::string_view text, const env_lookup& env, std::strin
             continue;
         }
         if (next != '{') {
+            if (bare && name_start(next)) {
+                std::size_t n = i + 1;
+                while (n < text.size() && name_char(text[n])) ++n;
+                std::string name(text.substr(i + 1, n - i - 1));
+                std::optional<std::string> value = env ? env(name) : std::nullopt;
+                if (!value) return unset_message(name);
+                out += *value;
+                i = n;
+                continue;
+            }
             out += c;
             ++i;
             continue;
@@ -58,12 +72,12 @@ std::string expand_into(std::string_view text, const env_lookup& env, std::strin
         if (colon) rest.remove_prefix(1);
         bool set = value.has_value() && !(colon && value->empty());
         if (rest.empty() && !colon) {
-            if (!value) return "variable " + name + " is not set; set it or write ${" + name + ":-default}";
+            if (!value) return unset_message(name);
             out += *value;
         } else if (!rest.empty() && rest[0] == '-') {
             if (set) {
                 out += *value;
-            } else if (auto err = expand_into(rest.substr(1), env, out, depth + 1); !err.empty()) {
+            } else if (auto err = expand_into(rest.substr(1), env, bare, out, depth + 1); !err.empty()) {
                 return err;
             }
         } else if (!rest.empty() && rest[0] == '?') {
@@ -74,7 +88,7 @@ std::string expand_into(std::string_view text, const env_lookup& env, std::strin
             out += *value;
         } else if (!rest.empty() && rest[0] == '+') {
             if (set)
-                if (auto err = expand_into(rest.substr(1), env, out, depth + 1); !err.empty()) return err;
+                if (auto err = expand_into(rest.substr(1), env, bare, out, depth + 1); !err.empty()) return err;
         } else {
             return "\"${" + std::string(inner) + "}\": invalid variable name";
         }
@@ -85,13 +99,13 @@ std::string expand_into(std::string_view text, const env_lookup& env, std::strin
 
 }  // namespace
 
-expansion expand_variables(std::string_view text, const env_lookup& env) {
+expansion expand_variables(std::string_view text, const env_lookup& env, bool bare) {
     expansion e;
     if (text.find('$') == std::string_view::npos) {
         e.value = text;
         return e;
     }
-    e.error = expand_into(text, env, e.value, 0);
+    e.error = expand_into(text, env, bare, e.value, 0);
     return e;
 }
 

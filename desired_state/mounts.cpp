@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "desired_state/detail/fields.hpp"
@@ -10,8 +11,8 @@ namespace driftless::desired_state::detail {
 namespace {
 
 constexpr std::string_view mount_keys[] = {"type", "source", "target", "read_only", "bind", "volume", "tmpfs"};
-constexpr std::string_view bind_keys[] = {"propagation"};
-constexpr std::string_view volume_keys[] = {"nocopy"};
+constexpr std::string_view bind_keys[] = {"propagation", "selinux", "create_host_path"};
+constexpr std::string_view volume_keys[] = {"nocopy", "subpath"};
 constexpr std::string_view tmpfs_keys[] = {"size", "mode"};
 constexpr std::string_view propagations[] = {"private", "rprivate", "shared", "rshared", "slave", "rslave"};
 
@@ -26,6 +27,28 @@ bool volume_name(std::string_view s) {
     for (char c : s)
         if (!alnum(c) && c != '_' && c != '.' && c != '-') return false;
     return true;
+}
+
+// A compose file's bind source: "./x" and "../x" against the file's folder,
+// "~" and "~/x" against the home folder, made lexically normal. Returns ""
+// (after reporting) when it cannot be resolved; other sources unchanged.
+std::string resolve_source(context& ctx, const node& at, const std::string& field, const std::string& src) {
+    const auto* scope = ctx.compose();
+    if (scope == nullptr || src.empty() || src[0] == '/') return src;
+    std::string base;
+    std::string rest;
+    if (src == "~" || src.rfind("~/", 0) == 0) {
+        if (scope->home.empty()) {
+            ctx.value_error(at, field, src, "\"~\" needs a home folder (HOME is not set)");
+            return {};
+        }
+        base = scope->home;
+        rest = src.size() > 2 ? src.substr(2) : "";
+    } else {
+        base = scope->base_dir;
+        rest = src;
+    }
+    return std::filesystem::path(base + "/" + rest).lexically_normal().generic_string();
 }
 
 // Checks that depend on the type, once all keys are read. Returns false
@@ -73,6 +96,7 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
     const node* bind_at = nullptr;
     const node* volume_at = nullptr;
     const node* tmpfs_at = nullptr;
+    const node* source_at = nullptr;
     ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
         std::string f = join(field, key);
         if (key == "type") {
@@ -85,6 +109,7 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
             auto s = ctx.string(v, f);
             if (!s) return void(ok = false);
             m.source = *s;
+            source_at = &v;
             has_source = true;
         } else if (key == "target") {
             auto s = ctx.string(v, f);
@@ -100,10 +125,22 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
             if (!ctx.expect_mapping(v, f)) return void(ok = false);
             ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
                 std::string f2 = join(f, key2);
-                if (key2 != "propagation") return ctx.unknown_key(k2, f2, bind_keys), void(ok = false);
-                auto s = ctx.one_of(v2, f2, {"private", "rprivate", "shared", "rshared", "slave", "rslave"});
-                if (!s) return void(ok = false);
-                m.bind_propagation = *s;
+                if (key2 == "selinux") {
+                    auto s = ctx.one_of(v2, f2, {"z", "Z"});
+                    if (!s) return void(ok = false);
+                    m.bind_selinux = *s;
+                } else if (key2 == "create_host_path") {
+                    auto b = ctx.boolean(v2, f2);
+                    if (!b) return void(ok = false);
+                    m.bind_create_host_path = *b;
+                } else if (key2 == "propagation") {
+                    auto s = ctx.one_of(v2, f2, {"private", "rprivate", "shared", "rshared", "slave", "rslave"});
+                    if (!s) return void(ok = false);
+                    m.bind_propagation = *s;
+                } else {
+                    ctx.unknown_key(k2, f2, bind_keys);
+                    ok = false;
+                }
             });
         } else if (key == "volume") {
             volume_at = &k;
@@ -111,10 +148,22 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
             if (!ctx.expect_mapping(v, f)) return void(ok = false);
             ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
                 std::string f2 = join(f, key2);
-                if (key2 != "nocopy") return ctx.unknown_key(k2, f2, volume_keys), void(ok = false);
-                auto b = ctx.boolean(v2, f2);
-                if (!b) return void(ok = false);
-                m.volume_nocopy = *b;
+                if (key2 == "subpath") {
+                    auto s = ctx.string(v2, f2);
+                    if (!s) return void(ok = false);
+                    if (s->empty() || (*s)[0] == '/' || s->find("..") != std::string::npos) {
+                        ctx.value_error(v2, f2, *s, "expected a relative path inside the volume, without \"..\"");
+                        return void(ok = false);
+                    }
+                    m.volume_subpath = *s;
+                } else if (key2 == "nocopy") {
+                    auto b = ctx.boolean(v2, f2);
+                    if (!b) return void(ok = false);
+                    m.volume_nocopy = *b;
+                } else {
+                    ctx.unknown_key(k2, f2, volume_keys);
+                    ok = false;
+                }
             });
         } else if (key == "tmpfs") {
             tmpfs_at = &k;
@@ -162,6 +211,10 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
     wrong_section(bind_at, "bind", mount_type::bind);
     wrong_section(volume_at, "volume", mount_type::volume);
     wrong_section(tmpfs_at, "tmpfs", mount_type::tmpfs);
+    if (ok && m.type == mount_type::bind && source_at != nullptr) {
+        m.source = resolve_source(ctx, *source_at, join(field, "source"), m.source);
+        if (m.source.empty()) return;
+    }
     if (!ok || !check_mount(ctx, n, field, m, has_source)) return;
     out.push_back(std::move(m));
 }
@@ -193,12 +246,13 @@ void read_short(context& ctx, const node& n, const std::string& field, std::vect
             return;
         }
         bool path = src[0] == '/' || src[0] == '.' || src[0] == '~';
-        if (path && src[0] != '/') {
+        if (path && src[0] != '/' && ctx.compose() == nullptr) {
             ctx.value_error(n, field, *s, "a bind source must be an absolute path");
             return;
         }
         m.type = path ? mount_type::bind : mount_type::volume;
-        m.source = src;
+        m.source = path ? resolve_source(ctx, n, field, src) : src;
+        if (m.source.empty()) return;
         m.target = parts[1];
     }
     if (parts.size() == 3) {
@@ -210,10 +264,11 @@ void read_short(context& ctx, const node& n, const std::string& field, std::vect
             start = c == std::string::npos ? opts.size() + 1 : c + 1;
             if (opt == "ro") m.read_only = true;
             else if (opt == "rw") m.read_only = false;
+            else if ((opt == "z" || opt == "Z") && m.type == mount_type::bind) m.bind_selinux = opt;
             else if (opt == "nocopy" && m.type == mount_type::volume) m.volume_nocopy = true;
             else if (is_propagation(opt) && m.type == mount_type::bind) m.bind_propagation = opt;
             else {
-                ctx.value_error(n, field, *s, "unknown mount option \"" + opt + "\"; use ro or rw");
+                ctx.value_error(n, field, *s, "unknown mount option \"" + opt + "\"; use ro, rw, z or Z");
                 return;
             }
         }

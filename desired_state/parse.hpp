@@ -44,20 +44,59 @@ namespace driftless::desired_state {
 // Looks up a variable for ${VAR} expansion; nullopt = unset.
 using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
 
-// The process environment (getenv).
+// The whole process environment (getenv). For tools and tests: driftless
+// itself gives specs only what --env-allow allows (allowed_env).
 [[nodiscard]] env_lookup process_env();
 
+// The process environment restricted to the names that match one of
+// `patterns`: "NAME" matches exactly, "PREFIX*" any name starting with
+// PREFIX. No patterns: no variable is visible. Invalid patterns are
+// reported by check_env_patterns.
+[[nodiscard]] env_lookup allowed_env(std::vector<std::string> patterns);
+[[nodiscard]] std::string check_env_patterns(const std::vector<std::string>& patterns);
+
+// A file a compose file refers to (.env, env_file, an override file, a
+// secret's or config's file), read whole. `missing` when nothing is there;
+// `error` when it exists but may not or cannot be read.
+struct file_read {
+    std::optional<std::string> text;
+    bool missing = false;
+    std::string error;
+};
+using file_reader = std::function<file_read(const std::string& absolute_path)>;
+
+// Reads any regular file up to `max_bytes` (validate, tests). driftless's
+// folder sources pass one that refuses paths outside the watched folders.
+[[nodiscard]] file_reader disk_reader(std::size_t max_bytes = 4 * 1024 * 1024);
+
 struct parse_options {
-    env_lookup env = process_env();
+    env_lookup env;                             // ${VAR} values; unset = no variable is visible
+    // Compose files: how their companions are read (null: they cannot
+    // refer to other files, as for Kafka records), the profiles enabled
+    // (--profile, COMPOSE_PROFILES) and how objects are named: containers
+    // PROJECT-SERVICE-N (docker, podman) or swarm services PROJECT_SERVICE.
+    file_reader read_file = disk_reader();
+    std::vector<std::string> profiles;
+    bool swarm_names = false;
     std::size_t max_bytes = 4 * 1024 * 1024;    // larger documents are rejected with one error
     std::size_t max_depth = 64;                 // nesting deeper than this is rejected
     std::size_t max_nodes = 1'000'000;          // nodes visited while reading (aliases count each time): guards against alias bombs
     std::size_t max_errors = 100;               // reading stops after this many errors, with one more saying so
 };
 
+// A file read while parsing (a compose file's .env, env_file, override or
+// secret file) and what it held then (nullopt: it was not there). When one
+// changes, the document must be parsed again.
+struct companion {
+    std::string path;
+    std::optional<std::string> text;
+    bool operator==(const companion&) const = default;
+};
+
 struct parse_result {
     std::vector<spec> specs;                    // in document order; empty when errors is not
     std::vector<diagnostic> errors;             // every error found in the text, in order
+    std::vector<companion> companions;          // files read besides the text, whatever the outcome
     [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
 };
 

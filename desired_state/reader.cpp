@@ -102,6 +102,7 @@ void context::error(const node& at, const std::string& field, std::string messag
 }
 
 void context::value_error(const node& at, const std::string& field, std::string_view value, std::string message) {
+    if (at.is_scalar() && at.text.find('$') != std::string::npos) value = at.text;
     error(at, field, quote(value) + ": " + message);
 }
 
@@ -124,7 +125,7 @@ std::optional<std::string> context::string(const node& n, const std::string& fie
         error(n, field, std::string("expected a string, got ") + describe(n));
         return std::nullopt;
     }
-    auto e = expand_variables(n.text, options_.env);
+    auto e = compose_ ? expand_variables(n.text, compose_->env, true) : expand_variables(n.text, options_.env);
     if (!e.error.empty()) {
         error(n, field, std::move(e.error));
         return std::nullopt;
@@ -235,7 +236,7 @@ void context::unknown_key(const node& key_node, const std::string& field, std::s
 
 void read_string_map(context& ctx, const node& n, const std::string& field, bool list_ok,
                      std::map<std::string, std::string>& out,
-                     const std::function<std::string(const std::string&)>& check_key) {
+                     const std::function<std::string(const std::string&)>& check_key, bare_entry bare) {
     if (n.is_null()) return;
     auto accept_key = [&](const node& at, const std::string& f, const std::string& key) {
         if (key.empty()) {
@@ -268,7 +269,7 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
             auto s = ctx.string(item, f);
             if (!s) return;
             auto eq = s->find('=');
-            if (eq == std::string::npos) {
+            if (eq == std::string::npos && bare == bare_entry::error) {
                 ctx.value_error(item, f, *s, "expected KEY=VALUE");
                 return;
             }
@@ -279,7 +280,13 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
                 return;
             }
             where[key] = f;
-            out[key] = s->substr(eq + 1);
+            if (eq != std::string::npos) {
+                out[key] = s->substr(eq + 1);
+            } else if (bare == bare_entry::empty) {
+                out[key] = "";
+            } else if (const auto* scope = ctx.compose(); scope != nullptr && scope->env) {
+                if (auto value = scope->env(key)) out[key] = std::move(*value);
+            }
         });
         return;
     }
@@ -287,11 +294,15 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
                                             : "expected a mapping, got ") + describe(n));
 }
 
-void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out) {
-    read_string_map(ctx, n, field, true, out, [](const std::string& key) -> std::string {
-        if (key.rfind("io.driftless.", 0) == 0) return "label keys starting with \"io.driftless.\" are reserved";
-        return {};
-    });
+void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out,
+                 bare_entry bare) {
+    read_string_map(
+        ctx, n, field, true, out,
+        [](const std::string& key) -> std::string {
+            if (key.rfind("io.driftless.", 0) == 0) return "label keys starting with \"io.driftless.\" are reserved";
+            return {};
+        },
+        bare);
 }
 
 }  // namespace driftless::desired_state::detail

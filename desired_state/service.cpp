@@ -41,10 +41,13 @@ bool read_service_field(context& ctx, const std::string& key, const node& v, con
     } else if (key == "entrypoint") {
         read_command(ctx, v, f, s.entrypoint);
     } else if (key == "env") {
-        read_string_map(ctx, v, f, true, s.env, [](const std::string& name) -> std::string {
-            if (name.find_first_of(" \t\n") != std::string::npos) return "variable names cannot hold blanks";
-            return {};
-        });
+        read_string_map(
+            ctx, v, f, true, s.env,
+            [](const std::string& name) -> std::string {
+                if (name.find_first_of(" \t\n") != std::string::npos) return "variable names cannot hold blanks";
+                return {};
+            },
+            ctx.compose() ? bare_entry::pass_through : bare_entry::error);
     } else if (key == "ports") {
         read_ports(ctx, v, f, s.ports);
     } else if (key == "networks") {

@@ -21,11 +21,17 @@ store::store(parse_options options) : options_(std::move(options)) {}
 
 std::vector<diagnostic> store::put(const std::string& doc_id, std::string_view text) {
     auto r = parse_text(text, doc_id, options_);
+    std::vector<diagnostic> out;
     if (!r.ok()) {
         put_errors(doc_id, r.errors);
-        return std::move(r.errors);
+        out = std::move(r.errors);
+    } else {
+        out = put_specs(doc_id, std::move(r.specs));
     }
-    return put_specs(doc_id, std::move(r.specs));
+    document& d = docs_[doc_id];
+    d.text = r.companions.empty() ? std::string() : std::string(text);
+    d.companions = std::move(r.companions);
+    return out;
 }
 
 std::vector<diagnostic> store::put_specs(const std::string& doc_id, std::vector<spec> specs) {
@@ -37,6 +43,24 @@ std::vector<diagnostic> store::put_specs(const std::string& doc_id, std::vector<
         cached_.reset();
     }
     return {};
+}
+
+bool store::refresh_companions() {
+    if (!options_.read_file) return false;
+    std::vector<std::string> stale;
+    for (const auto& [id, d] : docs_) {
+        for (const auto& c : d.companions) {
+            if (options_.read_file(c.path).text != c.text) {
+                stale.push_back(id);
+                break;
+            }
+        }
+    }
+    for (const auto& id : stale) {
+        const std::string text = docs_[id].text;
+        (void)put(id, text);
+    }
+    return !stale.empty();
 }
 
 void store::put_errors(const std::string& doc_id, std::vector<diagnostic> errors) {

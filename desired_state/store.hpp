@@ -75,6 +75,17 @@ public:
     [[nodiscard]] bool contains(const std::string& doc_id) const;
     [[nodiscard]] std::vector<std::string> doc_ids() const;
 
+    // How documents are read from now on (variables, compose companions,
+    // profiles, naming). Call before the first put.
+    void set_parse_options(parse_options options) { options_ = std::move(options); }
+
+    // Parses again every document whose companion files (a compose file's
+    // .env, env_file, override or secret files) no longer hold what they
+    // held when it was parsed, so a changed .env is a changed spec. Reads
+    // those files (blocking; a handful of small files). Returns true when a
+    // document was parsed again.
+    bool refresh_companions();
+
     // Marks whether all sources have been read through (the sync gate).
     void set_synced(bool synced);
 
@@ -89,6 +100,8 @@ private:
     struct document {
         std::vector<spec> good;                 // last good specs
         std::vector<diagnostic> errors;         // errors of the latest version
+        std::string text;                       // the latest text put (for refresh_companions)
+        std::vector<companion> companions;      // what it read besides, when last parsed
     };
     parse_options options_;
     std::map<std::string, document> docs_;

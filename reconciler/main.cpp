@@ -54,7 +54,42 @@ struct common_flags {
     std::string status_topic;
     std::string kafka_sync_timeout = "60s";
     std::string policy;                        // --policy FILE, "" = none
+    std::vector<std::string> env_allow;        // --env-allow NAME|PREFIX*: variables specs may read
+    bool kafka_env = false;                    // --kafka-env: Kafka records expand variables too
+    std::vector<std::string> profiles;         // --profile NAME: compose profiles enabled
 };
+
+// How documents are read, from the flags: which variables ${VAR} sees
+// (only those --env-allow names), the compose profiles (--profile, else
+// COMPOSE_PROFILES as compose reads it), and how compose objects are named.
+desired_state::parse_options parse_options_from(const common_flags& f, bool kafka) {
+    desired_state::parse_options o;
+    if (!kafka || f.kafka_env) o.env = desired_state::allowed_env(f.env_allow);
+    o.profiles = f.profiles;
+    if (o.profiles.empty()) {
+        if (const char* env = std::getenv("COMPOSE_PROFILES")) {
+            std::string list = env;
+            for (std::size_t start = 0; start <= list.size();) {
+                auto comma = std::min(list.find(',', start), list.size());
+                if (comma > start) o.profiles.push_back(list.substr(start, comma - start));
+                start = comma + 1;
+            }
+        }
+    }
+    o.swarm_names = f.driver == "swarm";
+    return o;
+}
+
+void add_parse_flags(CLI::App* cmd, common_flags& f) {
+    cmd->add_option("--env-allow", f.env_allow,
+                    "Environment variables specs may expand: NAME or PREFIX*; repeatable (none by default)")
+        ->envname("DRIFTLESS_ENV_ALLOW")
+        ->delimiter(',')
+        ->check([](const std::string& p) { return desired_state::check_env_patterns({p}); });
+    cmd->add_option("--profile", f.profiles, "Compose profile to enable; repeatable (default: COMPOSE_PROFILES)")
+        ->envname("DRIFTLESS_PROFILE")
+        ->delimiter(',');
+}
 
 // Durations on the command line: "30s", "500ms", "2m", "1h".
 std::optional<std::chrono::milliseconds> parse_duration_flag(const std::string& text) {
@@ -86,6 +121,9 @@ void add_source_flags(CLI::App* cmd, common_flags& f) {
         ->envname("DRIFTLESS_POLICY");
     cmd->add_option("-X", f.kafka_settings, "Kafka client setting key=value (librdkafka's names); repeatable")
         ->envname("DRIFTLESS_X");
+    cmd->add_flag("--kafka-env", f.kafka_env, "Kafka records expand ${VAR} too (from the --env-allow variables)")
+        ->envname("DRIFTLESS_KAFKA_ENV");
+    add_parse_flags(cmd, f);
     cmd->add_option("--driver", f.driver, "Runtime driver: docker")
         ->envname("DRIFTLESS_DRIVER")
         ->check(CLI::IsMember({"docker", "swarm", "podman", "kubernetes"}))
@@ -187,6 +225,7 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
             return nullptr;
         }
     }
+    s->srcs.set_parse_options(parse_options_from(f, false), parse_options_from(f, true));
     drivers::driver_options d;
     d.kind = f.driver;
     d.owner = f.owner;
@@ -336,8 +375,8 @@ int run_forever(const common_flags& f) {
     return clean ? 0 : 1;
 }
 
-int validate(const std::vector<std::string>& paths) {
-    desired_state::store store;
+int validate(const std::vector<std::string>& paths, const common_flags& f) {
+    desired_state::store store(parse_options_from(f, false));
     std::size_t files = 0;
     std::vector<std::string> read_errors;
     for (const auto& p : paths) {
@@ -402,6 +441,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> validate_paths;
     auto* validate_cmd = app.add_subcommand("validate", "Check spec files; exit 0 when all are valid, 1 otherwise");
     validate_cmd->add_option("PATH", validate_paths, "Files or folders (recursive: *.yaml, *.yml, *.json)")->required();
+    common_flags validate_flags;
+    add_parse_flags(validate_cmd, validate_flags);
+    validate_cmd->add_option("--driver", validate_flags.driver, "Name compose objects as this driver would")
+        ->envname("DRIFTLESS_DRIVER")
+        ->check(CLI::IsMember({"docker", "swarm", "podman", "kubernetes"}))
+        ->capture_default_str();
 
     auto* version = app.add_subcommand("version", "Print the version");
 
@@ -411,7 +456,7 @@ int main(int argc, char** argv) {
         std::printf("driftless %s\n", DRIFTLESS_VERSION);
         return 0;
     }
-    if (*validate_cmd) return validate(validate_paths);
+    if (*validate_cmd) return validate(validate_paths, validate_flags);
     if (*plan) return one_pass(plan_flags, true);
     if (*apply) return one_pass(apply_flags, false);
     if (*run) return run_forever(run_flags);

@@ -5,6 +5,7 @@
 #include <set>
 #include <system_error>
 
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "watchers/directory_source.hpp"
@@ -59,6 +60,21 @@ struct sources::impl {
     std::vector<watchers::kafka_setting> kafka_settings;
     std::vector<std::unique_ptr<watchers::kafka_source>> kafka;
     std::function<void()> on_change;               // set by watch()
+    desired_state::parse_options kafka_parse;      // Kafka records: no companion files
+    std::unique_ptr<boost::asio::steady_timer> companion_timer;
+
+    // A compose file's .env or env_file changes without any document
+    // changing: a small poll (a stat and a read of a few small files)
+    // notices it, independent of inotify.
+    void watch_companions() {
+        if (!companion_timer) companion_timer = std::make_unique<boost::asio::steady_timer>(ex);
+        companion_timer->expires_after(std::chrono::seconds(1));
+        companion_timer->async_wait([this](const boost::system::error_code& ec) {
+            if (ec) return;
+            if (store.refresh_companions() && on_change) on_change();
+            watch_companions();
+        });
+    }
 
     bool kafka_synced() const {
         for (const auto& k : kafka)
@@ -74,6 +90,7 @@ struct sources::impl {
         for (const auto& uri : kafka_uris) {
             watchers::kafka_source_options o;
             o.settings = kafka_settings;
+            o.records.parse = kafka_parse;
             auto* self = this;
             auto source = std::make_unique<watchers::kafka_source>(
                 ex, uri, o,
@@ -98,7 +115,7 @@ struct sources::impl {
     }
 };
 
-sources::sources(boost::asio::any_io_executor ex, desired_state::store& store) : impl_(new impl{ex, store, {}, {}, {}, {}, {}, {}, {}, {}}) {}
+sources::sources(boost::asio::any_io_executor ex, desired_state::store& store) : impl_(new impl{ex, store, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}}) {}
 
 sources::~sources() { stop(); }
 
@@ -135,6 +152,37 @@ status sources::set_kafka_settings(const std::vector<std::string>& settings) {
     return {};
 }
 
+void sources::set_parse_options(desired_state::parse_options folder_options, desired_state::parse_options kafka_options) {
+    // Companion files are read only where the watched folders are: a
+    // dropped compose file cannot pull /etc/shadow into a container's
+    // environment. Best-effort against a writer racing the check.
+    std::vector<std::filesystem::path> roots;
+    for (const auto& f : impl_->folders) {
+        std::error_code ec;
+        auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(f, ec), ec);
+        if (!ec) roots.push_back(std::filesystem::is_directory(canonical, ec) ? canonical : canonical.parent_path());
+    }
+    auto disk = desired_state::disk_reader(folder_options.max_bytes);
+    folder_options.read_file = [roots, disk](const std::string& path) {
+        std::error_code ec;
+        const auto real = std::filesystem::weakly_canonical(path, ec);
+        bool inside = false;
+        for (const auto& root : roots) {
+            const auto rel = real.lexically_relative(root);
+            inside = inside || (!ec && !rel.empty() && *rel.begin() != "..");
+        }
+        if (!inside) {
+            desired_state::file_read r;
+            r.error = "outside the watched folders; not read";
+            return r;
+        }
+        return disk(real.string());
+    };
+    impl_->store.set_parse_options(std::move(folder_options));
+    kafka_options.read_file = nullptr;
+    impl_->kafka_parse = std::move(kafka_options);
+}
+
 std::vector<watchers::kafka_uri> sources::kafka_uris() const { return impl_->kafka_uris; }
 const std::vector<watchers::kafka_setting>& sources::kafka_settings() const { return impl_->kafka_settings; }
 bool sources::synced() const { return impl_->kafka_synced(); }
@@ -150,6 +198,7 @@ void sources::scan_once() {
 void sources::watch(std::function<void()> on_change) {
     impl_->on_change = on_change;
     impl_->start_kafka();
+    impl_->watch_companions();
     for (std::size_t i = 0; i < impl_->folders.size(); ++i) {
         auto w = std::make_unique<watchers::directory_watcher>(
             impl_->ex, impl_->folders[i], folder_watch_options(),
@@ -165,6 +214,7 @@ void sources::watch(std::function<void()> on_change) {
 
 void sources::stop() {
     if (!impl_) return;
+    if (impl_->companion_timer) impl_->companion_timer->cancel();
     for (auto& w : impl_->watchers) w->stop();
     for (auto& k : impl_->kafka) k->stop();
 }

@@ -33,6 +33,12 @@ public:
     // checked by librdkafka now. Call before scan_once()/watch().
     [[nodiscard]] status set_kafka_settings(const std::vector<std::string>& settings);
 
+    // How documents are parsed: `folder_options` for the folders' files
+    // (its read_file is replaced by one that reads only under the watched
+    // folders), `kafka_options` for Kafka records (which never read files).
+    // Call after add() and before scan_once()/watch().
+    void set_parse_options(desired_state::parse_options folder_options, desired_state::parse_options kafka_options);
+
     // The Kafka sources' URIs and settings (for --status-topic).
     [[nodiscard]] std::vector<watchers::kafka_uri> kafka_uris() const;
     [[nodiscard]] const std::vector<watchers::kafka_setting>& kafka_settings() const;

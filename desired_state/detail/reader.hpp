@@ -40,8 +40,22 @@ public:
     [[nodiscard]] const parse_options& options() const noexcept { return options_; }
     [[nodiscard]] source_location where(const node& n) const { return {path_, n.line, n.column}; }
 
+    // A compose file's scope: its variables (the project's .env under the
+    // allowed process environment; bare $VAR expands too), the folder its
+    // relative paths resolve against, and the files it read besides.
+    struct compose_scope {
+        env_lookup env;
+        std::string base_dir;   // absolute, no trailing "/"
+        std::string home;       // for "~/..." paths; "" = none
+    };
+    void enter_compose(compose_scope scope) { compose_ = std::move(scope); }
+    [[nodiscard]] const compose_scope* compose() const noexcept { return compose_ ? &*compose_ : nullptr; }
+    [[nodiscard]] std::vector<companion>& companions() noexcept { return companions_; }
+
     void error(const node& at, const std::string& field, std::string message);
-    // An error about a scalar value: `field: "value": message`.
+    // An error about a scalar value: `field: "value": message`. When the
+    // scalar was written with a variable, the text as written is shown
+    // instead of `value`, so an expanded value never reaches a message.
     void value_error(const node& at, const std::string& field, std::string_view value, std::string message);
 
     // Counts one visit; false once the budget is spent.
@@ -83,17 +97,26 @@ private:
     std::size_t budget_;
     std::size_t reported_ = 0;
     bool exhausted_ = false;
+    std::optional<compose_scope> compose_;
+    std::vector<companion> companions_;
 };
+
+// What a list entry without "=" means in read_string_map: an error (driftless
+// documents), an empty value (compose labels), or a variable passed through
+// from the compose scope, left out when it is unset (compose environment).
+enum class bare_entry { error, empty, pass_through };
 
 // A string map (labels, env, driver_opts) from a mapping of scalars
 // (numbers and booleans as written, null as "") or, when `list_ok`, a list of
-// "KEY=VALUE" (a list entry without "=" is an error). Duplicate keys are
-// errors. `check_key` may return a message for a key that is not allowed.
+// "KEY=VALUE". Duplicate keys are errors. `check_key` may return a message
+// for a key that is not allowed.
 void read_string_map(context& ctx, const node& n, const std::string& field, bool list_ok,
                      std::map<std::string, std::string>& out,
-                     const std::function<std::string(const std::string&)>& check_key = {});
+                     const std::function<std::string(const std::string&)>& check_key = {},
+                     bare_entry bare = bare_entry::error);
 
 // Labels: read_string_map that rejects the reserved io.driftless. prefix.
-void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out);
+void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out,
+                 bare_entry bare = bare_entry::error);
 
 }  // namespace driftless::desired_state::detail

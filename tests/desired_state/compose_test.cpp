@@ -54,18 +54,28 @@ volumes:
                         "compose.yaml", options_with());
     for (const auto& e : r.errors) MESSAGE(e.to_string());
     REQUIRE(r.ok());
-    REQUIRE(r.specs.size() == 4);
-    const spec& web = r.specs[0];
-    CHECK(web.name == "web");
+    // Networks and volumes come first, then a container per replica, then
+    // the default network (db names no network).
+    REQUIRE(r.specs.size() == 6);
+    CHECK(r.specs[0].name == "shop_front");
+    CHECK(r.specs[1].name == "shop_data");
+    const spec& web = r.specs[2];
+    CHECK(web.name == "shop-web-1");
+    CHECK(r.specs[3].name == "shop-web-2");
+    CHECK(r.specs[5].name == "shop_default");
     CHECK(web.origin == source_location{"compose.yaml", 7, 3});
-    CHECK(web.labels == string_map{{"team", "a"}});
+    CHECK(web.labels == string_map{{"team", "a"},
+                                   {"com.docker.compose.project", "shop"},
+                                   {"com.docker.compose.service", "web"},
+                                   {"com.docker.compose.container-number", "1"},
+                                   {"com.docker.compose.oneoff", "False"}});
     const service& s = *web.as_service();
     CHECK(s.image == "nginx:1.25");
     CHECK(s.restart == restart_policy::always);
     CHECK(s.command == strings{"nginx", "-g", "daemon off;"});
     CHECK(s.env == string_map{{"LOG", "info"}});
     CHECK(s.ports.size() == 1);
-    CHECK(s.networks == strings{"front"});
+    CHECK(s.networks == strings{"shop_front"});
     REQUIRE(s.mounts.size() == 4);
     CHECK(s.mounts[0].target == "/cache");
     CHECK(s.mounts[1].target == "/data");
@@ -73,34 +83,32 @@ volumes:
     CHECK(s.mounts[3].target == "/run");
     CHECK(s.mounts[3].type == mount_type::tmpfs);
     CHECK(s.user == "101:101");
-    CHECK(s.replicas == 2);
+    CHECK(s.replicas == 1);
     CHECK(s.limits.nano_cpus == 500'000'000);
     CHECK(s.limits.memory_bytes == 256 * 1024 * 1024);
     CHECK(s.reservations.memory_bytes == 128 * 1024 * 1024);
     CHECK(s.constraints == strings{"node.role==worker"});
     CHECK(s.health->test == strings{"CMD-SHELL", "curl -f localhost"});
     CHECK(s.stop_grace_period_ns == 20'000'000'000);
-    CHECK(s.depends_on == strings{"db"});
+    CHECK(s.depends_on == strings{"shop-db-1"});
     CHECK(s.open_files == 4096);
     CHECK(s.pull == pull_policy::missing);
-    CHECK(r.specs[1].name == "db");
-    CHECK(r.specs[1].as_service()->open_files == 1024);
-    CHECK(r.specs[2].name == "front");
-    CHECK(r.specs[2].as_network()->driver == "overlay");
-    CHECK(r.specs[2].as_network()->attachable);
-    CHECK(r.specs[3].name == "data");
-    CHECK(r.specs[3].kind() == kind::volume);
+    CHECK(r.specs[4].name == "shop-db-1");
+    CHECK(r.specs[4].as_service()->open_files == 1024);
+    CHECK(r.specs[0].as_network()->driver == "overlay");
+    CHECK(r.specs[0].as_network()->attachable);
+    CHECK(r.specs[1].kind() == kind::volume);
 }
 
 TEST_CASE("compose: ipam is the network's address plan") {
-    auto r = parse("services:\n  web: {image: nginx}\nnetworks:\n  front:\n    ipam:\n      driver: default\n"
+    auto r = parse("name: p\nservices:\n  web: {image: nginx, networks: [front]}\nnetworks:\n  front:\n    ipam:\n      driver: default\n"
                    "      config:\n        - {subnet: 10.40.0.0/16, ip_range: 10.40.8.0/21, gateway: 10.40.0.1}\n");
     for (const auto& e : r.errors) MESSAGE(e.to_string());
     REQUIRE(r.ok());
     REQUIRE(r.specs.size() == 2);
     auto d = parse("kind: Network\nname: front\nsubnet: 10.40.0.0/16\nip_range: 10.40.8.0/21\ngateway: 10.40.0.1\n");
     REQUIRE(d.ok());
-    CHECK(spec_hash(r.specs[1]) == spec_hash(d.specs[0]));
+    CHECK(r.specs[0].body == d.specs[0].body);
 
     CHECK(errors("services:\n  web: {image: nginx}\nnetworks:\n  front:\n    ipam:\n      driver: custom\n"
                  "      options: {a: b}\n      config:\n        - {subnet: 10.40.0.0/16, gateway: 10.50.0.1, aux_addresses: {}}\n"
@@ -115,11 +123,14 @@ TEST_CASE("compose: ipam is the network's address plan") {
 }
 
 TEST_CASE("compose: same meaning as the driftless form") {
-    auto c = parse("services:\n  web:\n    image: nginx\n    environment: [A=1]\n    deploy: {replicas: 3}\n");
-    auto d = parse("name: web\nimage: nginx\nenv: {A: 1}\nreplicas: 3\n");
+    auto c = parse("name: p\nservices:\n  web:\n    image: nginx\n    environment: [A=1]\n");
+    auto d = parse("name: web\nimage: nginx\nenv: {A: 1}\n");
     REQUIRE(c.ok());
     REQUIRE(d.ok());
-    CHECK(spec_hash(c.specs[0]) == spec_hash(d.specs[0]));
+    service from_compose = *c.specs[0].as_service();
+    from_compose.networks.clear();    // the project's default network, with the service's alias
+    from_compose.endpoints.clear();
+    CHECK(from_compose == *d.specs[0].as_service());
 }
 
 TEST_CASE("compose: what driftless cannot honour is reported per key") {

@@ -40,14 +40,14 @@ TEST_CASE("expand_variables") {
 }
 
 TEST_CASE("expand_variables: errors") {
-    CHECK(ex_error("${A}") == "variable A is not set; set it or write ${A:-default}");
+    CHECK(ex_error("${A}") == "variable A is not set (or not allowed by --env-allow); set it or write ${A:-default}");
     CHECK(ex_error("${A:?set the tag}") == "variable A: set the tag");
     CHECK(ex_error("${A?}") == "variable A is not set");
     CHECK(ex_error("${A") == "unterminated \"${\"; write $$ for a literal \"$\"");
     CHECK(ex_error("${}") == "\"${}\": invalid variable name");
     CHECK(ex_error("${1A}") == "\"${1A}\": invalid variable name");
     CHECK(ex_error("${A B}") == "\"${A B}\": invalid variable name");
-    CHECK(ex_error("${A:-${B}}") == "variable B is not set; set it or write ${B:-default}");
+    CHECK(ex_error("${A:-${B}}") == "variable B is not set (or not allowed by --env-allow); set it or write ${B:-default}");
 }
 
 TEST_CASE("expansion in documents") {
@@ -66,8 +66,8 @@ TEST_CASE("expansion in documents") {
     }
     SUBCASE("an unset variable is an error at the scalar") {
         CHECK(errors("name: web\nimage: nginx:${TAG}\nenv:\n  A: ${X}\n") ==
-              strings{"web.yaml:2:8: image: variable TAG is not set; set it or write ${TAG:-default}",
-                      "web.yaml:4:6: env.A: variable X is not set; set it or write ${X:-default}"});
+              strings{"web.yaml:2:8: image: variable TAG is not set (or not allowed by --env-allow); set it or write ${TAG:-default}",
+                      "web.yaml:4:6: env.A: variable X is not set (or not allowed by --env-allow); set it or write ${X:-default}"});
     }
     SUBCASE("the expanded value is validated") {
         CHECK(errors(svc("replicas: ${N}\n"), {{"N", "many"}}) ==
