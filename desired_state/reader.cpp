@@ -102,7 +102,16 @@ void context::error(const node& at, const std::string& field, std::string messag
 }
 
 void context::value_error(const node& at, const std::string& field, std::string_view value, std::string message) {
-    if (at.is_scalar() && at.text.find('$') != std::string::npos) value = at.text;
+    if (at.is_scalar() && at.text.find('$') != std::string::npos && value != at.text) {
+        // The message may quote a piece of the expanded value: keep what
+        // comes before the first quote.
+        value = at.text;
+        if (auto q = message.find('"'); q != std::string::npos) {
+            message.resize(q);
+            while (!message.empty() && (message.back() == ' ' || message.back() == ':')) message.pop_back();
+            if (message.empty()) message = "invalid value";
+        }
+    }
     error(at, field, quote(value) + ": " + message);
 }
 

@@ -144,7 +144,7 @@ services:
                           });
     r = parse_text("services:\n  web: {image: web:1, scale: 2, container_name: web}\n", "/srv/x/compose.yaml",
                    with_files({}));
-    CHECK(errors_of(r) == strings{"/srv/x/compose.yaml:2:48: services.web.container_name: cannot be set with more "
+    CHECK(errors_of(r) == strings{"/srv/x/compose.yaml:2:49: services.web.container_name: cannot be set with more "
                                   "than one replica (a container name is unique)"});
     parse_options kafka = options_with();
     kafka.read_file = nullptr;
@@ -191,7 +191,7 @@ TEST_CASE("compose project: an unset variable is an error that names it, never a
     auto r = parse_text("services:\n  web:\n    image: web:1\n    ports: [\"$PORT:80\"]\n    user: $NOPE\n",
                         "/srv/p/compose.yaml", with_files({}, {{"PORT", "secret-value"}}));
     CHECK(errors_of(r) == strings{
-                              "/srv/p/compose.yaml:4:13: services.web.ports[0]: \"$PORT:80\": expected [HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]",
+                              "/srv/p/compose.yaml:4:13: services.web.ports[0]: \"$PORT:80\": invalid port",
                               "/srv/p/compose.yaml:5:11: services.web.user: variable NOPE is not set (or not allowed by --env-allow); set it or write ${NOPE:-default}",
                           });
 }

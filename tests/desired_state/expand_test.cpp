@@ -71,6 +71,6 @@ TEST_CASE("expansion in documents") {
     }
     SUBCASE("the expanded value is validated") {
         CHECK(errors(svc("replicas: ${N}\n"), {{"N", "many"}}) ==
-              strings{"web.yaml:3:11: replicas: \"many\": expected an integer"});
+              strings{"web.yaml:3:11: replicas: \"${N}\": expected an integer"});
     }
 }

@@ -51,7 +51,7 @@ TEST_CASE("mounts: errors") {
     using v = std::vector<std::string>;
     CHECK(err("\"./data:/data\"") == v{"web.yaml:4:5: mounts[0]: \"./data:/data\": a bind source must be an absolute path"});
     CHECK(err("\"data:data\"") == v{"web.yaml:4:5: mounts[0]: \"data:data\": target must be an absolute path"});
-    CHECK(err("\"/a:/b:rx\"") == v{"web.yaml:4:5: mounts[0]: \"/a:/b:rx\": unknown mount option \"rx\"; use ro or rw"});
+    CHECK(err("\"/a:/b:rx\"") == v{"web.yaml:4:5: mounts[0]: \"/a:/b:rx\": unknown mount option \"rx\"; use ro, rw, z or Z"});
     CHECK(err("\"/a:/b:ro:x\"") == v{"web.yaml:4:5: mounts[0]: \"/a:/b:ro:x\": expected SOURCE:TARGET[:ro|rw]"});
     CHECK(err("{source: /a, target: /b}") == v{"web.yaml:4:5: mounts[0].type: required (bind, volume or tmpfs)"});
     CHECK(err("{type: bind, source: opt, target: /b}") ==
