@@ -235,7 +235,7 @@ void context::unknown_key(const node& key_node, const std::string& field, std::s
 
 void read_string_map(context& ctx, const node& n, const std::string& field, bool list_ok,
                      std::map<std::string, std::string>& out,
-                     const std::function<std::string(const std::string&)>& check_key) {
+                     const std::function<std::string(const std::string&)>& check_key, bool bare_key_empty) {
     if (n.is_null()) return;
     auto accept_key = [&](const node& at, const std::string& f, const std::string& key) {
         if (key.empty()) {
@@ -268,7 +268,7 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
             auto s = ctx.string(item, f);
             if (!s) return;
             auto eq = s->find('=');
-            if (eq == std::string::npos) {
+            if (eq == std::string::npos && !bare_key_empty) {
                 ctx.value_error(item, f, *s, "expected KEY=VALUE");
                 return;
             }
@@ -279,7 +279,7 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
                 return;
             }
             where[key] = f;
-            out[key] = s->substr(eq + 1);
+            out[key] = eq == std::string::npos ? "" : s->substr(eq + 1);
         });
         return;
     }
@@ -288,10 +288,13 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
 }
 
 void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out) {
-    read_string_map(ctx, n, field, true, out, [](const std::string& key) -> std::string {
-        if (key.rfind("io.driftless.", 0) == 0) return "label keys starting with \"io.driftless.\" are reserved";
-        return {};
-    });
+    read_string_map(
+        ctx, n, field, true, out,
+        [](const std::string& key) -> std::string {
+            if (key.rfind("io.driftless.", 0) == 0) return "label keys starting with \"io.driftless.\" are reserved";
+            return {};
+        },
+        true);
 }
 
 }  // namespace driftless::desired_state::detail

@@ -87,13 +87,16 @@ private:
 
 // A string map (labels, env, driver_opts) from a mapping of scalars
 // (numbers and booleans as written, null as "") or, when `list_ok`, a list of
-// "KEY=VALUE" (a list entry without "=" is an error). Duplicate keys are
-// errors. `check_key` may return a message for a key that is not allowed.
+// "KEY=VALUE" (a list entry without "=" is an error, or KEY = "" when
+// `bare_key_empty`). Duplicate keys are errors. `check_key` may return a
+// message for a key that is not allowed.
 void read_string_map(context& ctx, const node& n, const std::string& field, bool list_ok,
                      std::map<std::string, std::string>& out,
-                     const std::function<std::string(const std::string&)>& check_key = {});
+                     const std::function<std::string(const std::string&)>& check_key = {},
+                     bool bare_key_empty = false);
 
-// Labels: read_string_map that rejects the reserved io.driftless. prefix.
+// Labels: read_string_map that rejects the reserved io.driftless. prefix;
+// a list entry without "=" is a label with an empty value, as in compose.
 void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out);
 
 }  // namespace driftless::desired_state::detail
