@@ -133,17 +133,15 @@ void read_ulimits(context& ctx, const node& n, const std::string& field, service
         if (!v.is_mapping()) {
             soft = hard = ctx.integer(v, f, unlimited, most);
         } else {
+            int written = 0;
             ctx.each_pair(v, f, [&](const std::string& key, const node& k2, const node& v2) {
                 std::string f2 = join(f, key);
                 if (key == "soft") soft = ctx.integer(v2, f2, unlimited, most);
                 else if (key == "hard") hard = ctx.integer(v2, f2, unlimited, most);
-                else ctx.unknown_key(k2, f2, ulimit_keys);
+                else return ctx.unknown_key(k2, f2, ulimit_keys);
+                ++written;
             });
-            if (!soft || !hard) {
-                if (soft.has_value() != hard.has_value() || v.pairs() < 2)
-                    ctx.error(v, f, "needs both soft and hard");
-                return;
-            }
+            if (written < 2) return ctx.error(v, f, "needs both soft and hard");
         }
         if (!soft || !hard) return;
         if (*hard != unlimited && (*soft == unlimited || *soft > *hard))

@@ -71,7 +71,6 @@ void add_container_settings(json& body, const ds::spec& s) {
     put(body, "WorkingDir", svc.working_dir, !svc.working_dir.empty());
     put(body, "Tty", true, svc.tty);
     put(body, "OpenStdin", true, svc.stdin_open);
-    put(body, "AttachStdin", true, svc.stdin_open);
     put(body, "StopSignal", svc.stop_signal, !svc.stop_signal.empty());
     for (const auto& p : svc.expose_ports) body["ExposedPorts"][p] = json::object();
 

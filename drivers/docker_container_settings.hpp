@@ -21,7 +21,7 @@ namespace driftless::drivers::docker {
 
 // Adds the settings to a create body built by container_create_body.
 // Mapping: hostname Hostname, domainname Domainname, working_dir
-// WorkingDir, tty Tty, stdin_open OpenStdin (and AttachStdin), stop_signal
+// WorkingDir, tty Tty, stdin_open OpenStdin, stop_signal
 // StopSignal, expose ExposedPorts; HostConfig: extra_hosts ExtraHosts,
 // dns Dns, dns_search DnsSearch, dns_opt DnsOptions, read_only
 // ReadonlyRootfs, init Init, privileged Privileged, shm_size ShmSize,
