@@ -160,7 +160,7 @@ bool read_compose_link_key(context& ctx, const std::string& key, const node& v, 
 
 void finish_compose_service(context& ctx, const std::string& field, const std::string& name, service_draft& draft,
                             const compose_service_places& places) {
-    if (places.network_mode_at && places.networks_at)
+    if (!draft.value.network_mode.empty() && places.network_mode_at && places.networks_at)
         ctx.error(*places.network_mode_at, join(field, "network_mode"),
                   "cannot be set with " + join(field, "networks") + " (a container in another's or the host's "
                   "network joins no network of its own); remove one of them");

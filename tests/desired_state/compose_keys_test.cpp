@@ -97,9 +97,9 @@ TEST_CASE("compose keys: ulimits of any name") {
     CHECK(spec_hash(a.specs[0]) == spec_hash(b.specs[0]));
     CHECK(errors(web("    ulimits: {nproc: {soft: 10, hard: 5}, nofil: 1, core: {soft: 1}}\n")) ==
           strings{
-              "web.yaml:4:23: services.web.ulimits.nproc: the soft limit must not exceed the hard limit",
-              "web.yaml:4:45: services.web.ulimits.nofil: unknown ulimit; did you mean \"nofile\"?",
-              "web.yaml:4:60: services.web.ulimits.core: needs both soft and hard",
+              "web.yaml:4:22: services.web.ulimits.nproc: the soft limit must not exceed the hard limit",
+              "web.yaml:4:43: services.web.ulimits.nofil: unknown key for ulimit; did you mean \"nofile\"?",
+              "web.yaml:4:59: services.web.ulimits.core: needs both soft and hard",
           });
 }
 
@@ -122,9 +122,9 @@ TEST_CASE("compose keys: networks long form, network_mode") {
                   "in another's or the host's network joins no network of its own); remove one of them"});
     CHECK(errors(web("    networks: {front: {ipv4_address: 10.1.0.300, priority: 1, aliases: [\"-x\"]}}\n")) ==
           strings{
-              "web.yaml:4:41: services.web.networks.front.ipv4_address: \"10.1.0.300\": expected an IPv4 address",
-              "web.yaml:4:53: services.web.networks.front.priority: unknown key",
-              "web.yaml:4:74: services.web.networks.front.aliases[0]: \"-x\": invalid host name (labels of letters, "
+              "web.yaml:4:38: services.web.networks.front.ipv4_address: \"10.1.0.300\": expected an IPv4 address",
+              "web.yaml:4:50: services.web.networks.front.priority: unknown key",
+              "web.yaml:4:73: services.web.networks.front.aliases[0]: \"-x\": invalid host name (labels of letters, "
               "digits and \"-\", separated by \".\")",
           });
 }
@@ -146,9 +146,9 @@ TEST_CASE("compose keys: restart on-failure:N and depends_on conditions") {
           strings{
               "web.yaml:4:14: services.web.restart: \"on-failure:x\": expected on-failure:N with N a count of "
               "restarts, e.g. on-failure:5",
-              "web.yaml:5:32: services.web.depends_on.db.condition: \"healthy\": must be one of service_started, "
+              "web.yaml:5:34: services.web.depends_on.db.condition: \"healthy\": must be one of service_started, "
               "service_healthy, service_completed_successfully",
-              "web.yaml:5:41: services.web.depends_on.db.when: unknown key; did you mean ...",
+              "web.yaml:5:43: services.web.depends_on.db.when: unknown key",
           });
 }
 
@@ -173,7 +173,7 @@ TEST_CASE("compose keys: tmpfs options") {
           strings{
               "web.yaml:4:13: services.web.tmpfs[0]: \"/run:uid=1\": unknown tmpfs option \"uid=1\"; expected "
               "size=BYTES or mode=OCTAL",
-              "web.yaml:4:27: services.web.tmpfs[1]: \"/x:size=lots\": size: ...",
+              "web.yaml:4:27: services.web.tmpfs[1]: \"/x:size=lots\": size: expected a size such as 256Mi, 1G or 1073741824 (bytes)",
               "web.yaml:4:43: services.web.tmpfs[2]: \"run\": expected an absolute path, optionally :size=64m,mode=1777",
           });
 }
@@ -194,7 +194,27 @@ TEST_CASE("compose keys: invalid values name their place") {
     shm_size: lots
     pids_limit: -2
     logging: {driver: syslog, opts: {}}
-)")) == strings{"..."});
+)")) == strings{
+              "web.yaml:4:15: services.web.hostname: \"web_1\": invalid host name (labels of letters, digits and \"-\", separated by \".\")",
+              "web.yaml:5:18: services.web.working_dir: \"srv\": expected an absolute path",
+              "web.yaml:6:19: services.web.extra_hosts[0]: \"db\": expected HOST:IP or HOST=IP",
+              "web.yaml:6:25: services.web.extra_hosts[1]: \"db:nowhere\": expected an IP address (or host-gateway) after the host name",
+              "web.yaml:7:11: services.web.dns[0]: \"8.8.8\": expected an IP address",
+              "web.yaml:8:14: services.web.expose[0]: \"80/icmp\": unknown protocol \"icmp\"; must be tcp, udp or sctp",
+              "web.yaml:8:25: services.web.expose[1]: \"0\": expected PORT, PORT/PROTOCOL or FIRST-LAST (ports 1-65535)",
+              "web.yaml:9:15: services.web.cap_add[0]: \"NET ADMIN\": expected a capability name such as NET_ADMIN or ALL",
+              "web.yaml:9:39: services.web.cap_add[2]: \"net_admin\": already listed at services.web.cap_add[1]",
+              "web.yaml:10:15: services.web.devices[0]: \"dev/x\": expected /dev/HOST[:/dev/CONTAINER[:PERMISSIONS]], permissions of r, w and m",
+              "web.yaml:10:24: services.web.devices[1]: \"/dev/x:/dev/y:rwx\": expected /dev/HOST[:/dev/CONTAINER[:PERMISSIONS]], permissions of r, w and m",
+              "web.yaml:11:10: services.web.pid: \"container\": expected host or container:NAME",
+              "web.yaml:12:10: services.web.ipc: \"container:Bad\": invalid name after container: must start with a lowercase letter or a digit",
+              "web.yaml:13:15: services.web.platform: \"linux/\": expected OS[/ARCH[/VARIANT]], e.g. linux/amd64",
+              "web.yaml:14:18: services.web.stop_signal: \"SIG TERM\": expected a signal name or number, e.g. SIGQUIT",
+              "web.yaml:15:16: services.web.read_only: \"yes\": expected true or false",
+              "web.yaml:16:15: services.web.shm_size: \"lots\": expected a size such as 256Mi, 1G or 1073741824 (bytes)",
+              "web.yaml:17:17: services.web.pids_limit: \"-2\": out of range; must be -1-4294967296",
+              "web.yaml:18:31: services.web.logging.opts: unknown key",
+          });
 }
 
 TEST_CASE("compose keys: deploy") {
@@ -233,7 +253,17 @@ TEST_CASE("compose keys: deploy") {
       placement: {preferences: [{pack: x}]}
       resources: {reservations: {devices: [{capabilities: [gpu]}], generic_resources: []}}
       rolling: 1
-)")) == strings{"..."});
+)")) == strings{
+              "web.yaml:5:35: services.web.deploy.restart_policy.condition: \"always\": must be one of none, on-failure, any",
+              "web.yaml:6:42: services.web.deploy.update_config.max_failure_ratio: \"2\": expected a number from 0 to 1",
+              "web.yaml:6:52: services.web.deploy.update_config.order: \"random\": must be one of stop-first, start-first",
+              "web.yaml:7:41: services.web.deploy.rollback_config.failure_action: \"rollback\": must be one of pause, continue",
+              "web.yaml:8:22: services.web.deploy.endpoint_mode: \"ipvs\": must be one of vip, dnsrr",
+              "web.yaml:9:34: services.web.deploy.placement.preferences[0].pack: unknown key",
+              "web.yaml:10:34: services.web.deploy.resources.reservations.devices: not supported by driftless (no engine API it drives reserves devices for a service)",
+              "web.yaml:10:68: services.web.deploy.resources.reservations.generic_resources: not supported by driftless (no engine API it drives reserves devices for a service)",
+              "web.yaml:11:7: services.web.deploy.rolling: unknown key",
+          });
 }
 
 TEST_CASE("compose keys: forms compose accepts") {
