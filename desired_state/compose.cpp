@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "desired_state/detail/compose_keys.hpp"
 #include "desired_state/detail/compose_project.hpp"
 #include "desired_state/detail/document.hpp"
 #include "desired_state/detail/names.hpp"
@@ -18,11 +19,12 @@ constexpr std::string_view top_keys[] = {"version", "name", "services", "network
 constexpr std::string_view service_keys[] = {
     "image",     "command", "entrypoint", "environment", "labels",   "ports",      "networks",
     "volumes",   "tmpfs",   "user",       "deploy",      "restart",  "healthcheck", "stop_grace_period",
-    "depends_on", "ulimits", "pull_policy", "container_name", "scale", "profiles", "env_file"};
-constexpr std::string_view deploy_keys[] = {"resources", "replicas", "mode", "placement"};
-constexpr std::string_view deploy_resources_keys[] = {"limits", "reservations"};
-constexpr std::string_view placement_keys[] = {"constraints"};
-constexpr std::string_view nofile_keys[] = {"soft", "hard"};
+    "depends_on", "ulimits", "pull_policy", "container_name", "scale", "profiles", "env_file",
+    // compose_service_keys.cpp
+    "hostname", "domainname", "working_dir", "extra_hosts", "dns", "dns_search", "dns_opt", "expose", "read_only",
+    "tty", "stdin_open", "init", "privileged", "shm_size", "stop_signal", "cap_add", "cap_drop", "security_opt",
+    "sysctls", "pids_limit", "logging", "network_mode", "links", "devices", "pid", "ipc", "platform", "runtime",
+    "build"};
 constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal", "attachable", "ipam", "labels",
                                              "external"};
 constexpr std::string_view ipam_keys[] = {"driver", "config"};
@@ -46,89 +48,6 @@ bool key_name_ok(context& ctx, const node& k, const std::string& field) {
 void unsupported(context& ctx, const node& k, const std::string& field, std::span<const std::string_view> known) {
     if (!closest(k.text, known).empty()) return ctx.unknown_key(k, field, known);
     ctx.error(k, field, "not supported by driftless");
-}
-
-void read_deploy(context& ctx, const node& n, const std::string& field, service_draft& draft) {
-    if (n.is_null() || !ctx.expect_mapping(n, field)) return;
-    service& s = draft.value;
-    ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
-        std::string f = join(field, key);
-        if (key == "replicas") {
-            draft.replicas_at = &v;
-            draft.replicas_field = f;
-            if (auto r = ctx.integer(v, f, 0, 1'000'000)) s.replicas = static_cast<int>(*r);
-        } else if (key == "mode") {
-            if (auto m = read_mode(ctx, v, f)) s.mode = *m;
-        } else if (key == "resources") {
-            if (v.is_null() || !ctx.expect_mapping(v, f)) return;
-            const node* reservations_at = nullptr;
-            ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
-                std::string f2 = join(f, key2);
-                if (key2 == "limits") {
-                    read_limits(ctx, v2, f2, s.limits);
-                } else if (key2 == "reservations") {
-                    reservations_at = &v2;
-                    read_limits(ctx, v2, f2, s.reservations);
-                } else {
-                    unsupported(ctx, k2, f2, deploy_resources_keys);
-                }
-            });
-            if (reservations_at) check_reservations(ctx, *reservations_at, join(f, "reservations"), s.limits, s.reservations);
-        } else if (key == "placement") {
-            if (v.is_null() || !ctx.expect_mapping(v, f)) return;
-            ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
-                std::string f2 = join(f, key2);
-                if (key2 == "constraints") read_constraints(ctx, v2, f2, s.constraints);
-                else unsupported(ctx, k2, f2, placement_keys);
-            });
-        } else {
-            unsupported(ctx, k, f, deploy_keys);
-        }
-    });
-}
-
-// ulimits: {nofile: N} or {nofile: {soft: N, hard: N}} with soft == hard.
-void read_ulimits(context& ctx, const node& n, const std::string& field, service& s) {
-    if (n.is_null() || !ctx.expect_mapping(n, field)) return;
-    ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
-        std::string f = join(field, key);
-        if (key != "nofile") return ctx.error(k, f, "not supported by driftless (only nofile)");
-        if (!v.is_mapping()) {
-            if (auto o = read_open_files(ctx, v, f)) s.open_files = *o;
-            return;
-        }
-        std::optional<std::int64_t> soft, hard;
-        ctx.each_pair(v, f, [&](const std::string& key2, const node& k2, const node& v2) {
-            std::string f2 = join(f, key2);
-            if (key2 == "soft") soft = read_open_files(ctx, v2, f2);
-            else if (key2 == "hard") hard = read_open_files(ctx, v2, f2);
-            else ctx.unknown_key(k2, f2, nofile_keys);
-        });
-        if (soft && hard && *soft != *hard) {
-            ctx.error(v, f, "soft and hard limits must be equal (driftless sets both)");
-        } else if (soft || hard) {
-            s.open_files = soft ? *soft : *hard;
-        }
-    });
-}
-
-// tmpfs: "/run" or ["/run", "/tmp"]; each becomes a tmpfs mount.
-void read_tmpfs(context& ctx, const node& n, const std::string& field, std::vector<mount>& out) {
-    auto one = [&](const node& item, const std::string& f) {
-        auto s = ctx.string(item, f);
-        if (!s) return;
-        if (s->empty() || (*s)[0] != '/' || s->find(':') != std::string::npos) {
-            ctx.value_error(item, f, *s, "expected an absolute path (tmpfs options are not supported)");
-            return;
-        }
-        mount m;
-        m.type = mount_type::tmpfs;
-        m.target = *s;
-        out.push_back(std::move(m));
-    };
-    if (n.is_null()) return;
-    if (n.is_sequence()) ctx.each_item(n, field, [&](const std::string& f, const node& item) { one(item, f); });
-    else one(n, field);
 }
 
 // One compose service as read, before the project gives it its names.
@@ -167,9 +86,11 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
     std::vector<mount> tmpfs;
     std::map<std::string, std::string> env_files;
     const node* volumes_at = nullptr;
+    compose_service_places places;
     ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
         std::string f = join(field, key);
         if (is_extension(key)) return;
+        if (read_compose_service_key(ctx, key, v, f, draft, places)) return;
         if (key == "container_name") {
             cs.container_name_at = &v;
             if (auto s = ctx.string(v, f)) {
@@ -189,21 +110,18 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
             volumes_at = &v;
             read_mounts(ctx, v, f, draft.value.mounts);
         } else if (key == "tmpfs") {
-            read_tmpfs(ctx, v, f, tmpfs);
+            read_compose_tmpfs(ctx, v, f, tmpfs);
         } else if (key == "labels") {
             read_labels(ctx, v, f, sp.labels, bare_entry::empty);
         } else if (key == "deploy") {
-            read_deploy(ctx, v, f, draft);
-        } else if (key == "ulimits") {
-            read_ulimits(ctx, v, f, draft.value);
+            read_compose_deploy(ctx, v, f, draft);
         } else if (key == "pull_policy") {
             auto p = ctx.one_of(v, f, {"always", "never", "missing", "if_not_present"});
             if (p) draft.value.pull = *p == "always" ? pull_policy::always
                                       : *p == "never" ? pull_policy::never
                                                       : pull_policy::missing;
         } else if (key == "image" || key == "command" || key == "entrypoint" || key == "ports" ||
-                   key == "networks" || key == "user" || key == "restart" || key == "healthcheck" ||
-                   key == "stop_grace_period" || key == "depends_on") {
+                   key == "user" || key == "healthcheck" || key == "stop_grace_period") {
             read_service_field(ctx, key, v, f, draft);
         } else {
             unsupported(ctx, k, f, service_keys);
@@ -225,6 +143,7 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
               [](const mount& a, const mount& b) { return a.target < b.target; });
     // environment: wins over env_file, as in compose.
     for (auto& [k, v] : env_files) draft.value.env.emplace(k, std::move(v));
+    finish_compose_service(ctx, field, name, draft, places);
     finish_service(ctx, key_node, field, name, draft);
     cs.ok = ctx.error_count() == errors_before;
     return cs;

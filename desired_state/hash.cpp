@@ -43,8 +43,91 @@ json optional_list(const std::optional<std::vector<std::string>>& v) { return v 
 
 json limits_json(const resource_limits& l) { return {{"nano_cpus", l.nano_cpus}, {"memory_bytes", l.memory_bytes}}; }
 
-// Every field is written, defaults included. Adding or renaming a key here
-// changes every hash (every object is recreated once): a breaking change.
+// The container and swarm settings compose names, each written only when
+// set, so a spec that sets none keeps the hash it had before they existed.
+void add_settings(json& j, const service& s) {
+    auto put = [&](const char* key, auto value, auto unset) {
+        if (value != unset) j[key] = std::move(value);
+    };
+    if (!s.depends_on_conditions.empty()) {
+        json d = json::object();
+        for (const auto& [name, c] : s.depends_on_conditions)
+            d[name] = {{"condition", c.condition}, {"restart", c.restart}, {"required", c.required}};
+        j["depends_on_conditions"] = std::move(d);
+    }
+    if (!s.endpoints.empty()) {
+        json e = json::object();
+        for (const auto& [name, ep] : s.endpoints)
+            e[name] = {{"aliases", ep.aliases}, {"ipv4_address", ep.ipv4_address}, {"ipv6_address", ep.ipv6_address}};
+        j["endpoints"] = std::move(e);
+    }
+    using strings = std::vector<std::string>;
+    put("network_mode", s.network_mode, std::string());
+    put("links", s.links, strings());
+    put("hostname", s.hostname, std::string());
+    put("domainname", s.domainname, std::string());
+    put("working_dir", s.working_dir, std::string());
+    put("extra_hosts", s.extra_hosts, strings());
+    put("dns", s.dns, strings());
+    put("dns_search", s.dns_search, strings());
+    put("dns_options", s.dns_options, strings());
+    put("expose_ports", s.expose_ports, strings());
+    put("read_only", s.read_only, false);
+    put("tty", s.tty, false);
+    put("stdin_open", s.stdin_open, false);
+    if (s.init) j["init"] = *s.init;
+    put("privileged", s.privileged, false);
+    put("shm_size", s.shm_size, std::int64_t{0});
+    put("stop_signal", s.stop_signal, std::string());
+    put("cap_add", s.cap_add, strings());
+    put("cap_drop", s.cap_drop, strings());
+    put("security_opt", s.security_opt, strings());
+    put("sysctls", s.sysctls, string_map());
+    put("pids_limit", s.pids_limit, std::int64_t{0});
+    if (!s.ulimits.empty()) {
+        json u = json::array();
+        for (const auto& l : s.ulimits) u.push_back({{"name", l.name}, {"soft", l.soft}, {"hard", l.hard}});
+        j["ulimits"] = std::move(u);
+    }
+    if (s.logging) j["logging"] = {{"driver", s.logging->driver}, {"options", s.logging->options}};
+    if (!s.devices.empty()) {
+        json d = json::array();
+        for (const auto& m : s.devices)
+            d.push_back({{"host_path", m.host_path}, {"container_path", m.container_path}, {"permissions", m.permissions}});
+        j["devices"] = std::move(d);
+    }
+    put("pid", s.pid, std::string());
+    put("ipc", s.ipc, std::string());
+    put("platform", s.platform, std::string());
+    put("runtime", s.runtime, std::string());
+    put("restart_max_attempts", s.restart_max_attempts, 0);
+    if (s.swarm_restart)
+        j["swarm_restart"] = {{"condition", s.swarm_restart->condition},
+                              {"delay_ns", s.swarm_restart->delay_ns},
+                              {"max_attempts", s.swarm_restart->max_attempts},
+                              {"window_ns", s.swarm_restart->window_ns}};
+    auto policy = [](const update_policy& p) {
+        return json{{"parallelism", p.parallelism},   {"delay_ns", p.delay_ns},
+                    {"failure_action", p.failure_action}, {"monitor_ns", p.monitor_ns},
+                    {"max_failure_ratio", p.max_failure_ratio}, {"order", p.order}};
+    };
+    if (s.update_config) j["update_config"] = policy(*s.update_config);
+    if (s.rollback_config) j["rollback_config"] = policy(*s.rollback_config);
+    put("service_labels", s.service_labels, string_map());
+    put("endpoint_mode", s.endpoint_mode, std::string());
+    put("placement_preferences", s.placement_preferences, strings());
+    put("max_replicas_per_node", s.max_replicas_per_node, std::int64_t{0});
+}
+
+// A mount's settings added after the first ones, written only when set.
+void add_mount_settings(json& j, const mount& m) {
+    if (!m.bind_selinux.empty()) j["bind_selinux"] = m.bind_selinux;
+    if (!m.bind_create_host_path) j["bind_create_host_path"] = false;
+    if (!m.volume_subpath.empty()) j["volume_subpath"] = m.volume_subpath;
+}
+
+// Every field above add_settings is written, defaults included. Adding or
+// renaming one of them changes every hash (every object is recreated once): a breaking change.
 json service_json(const service& s) {
     std::vector<port_mapping> ports = s.ports;
     std::sort(ports.begin(), ports.end());
@@ -62,7 +145,7 @@ json service_json(const service& s) {
         return a.target != b.target ? a.target < b.target : a < b;
     });
     json jmounts = json::array();
-    for (const auto& m : mounts)
+    for (const auto& m : mounts) {
         jmounts.push_back({{"type", to_string(m.type)},
                            {"source", m.source},
                            {"target", m.target},
@@ -71,6 +154,8 @@ json service_json(const service& s) {
                            {"volume_nocopy", m.volume_nocopy},
                            {"tmpfs_size", m.tmpfs_size},
                            {"tmpfs_mode", m.tmpfs_mode}});
+        add_mount_settings(jmounts.back(), m);
+    }
 
     auto sorted = [](std::vector<std::string> v) {
         std::sort(v.begin(), v.end());
@@ -96,26 +181,28 @@ json service_json(const service& s) {
     json expose = nullptr;
     if (s.expose) expose = {{"host", s.expose->host}, {"alias", s.expose->alias}, {"port", s.expose->port}};
 
-    return {{"image", s.image},
-            {"pull", to_string(s.pull)},
-            {"command", optional_list(s.command)},
-            {"entrypoint", optional_list(s.entrypoint)},
-            {"env", s.env},
-            {"ports", std::move(jports)},
-            {"networks", s.networks},
-            {"mounts", std::move(jmounts)},
-            {"user", s.user},
-            {"limits", limits_json(s.limits)},
-            {"reservations", limits_json(s.reservations)},
-            {"open_files", s.open_files},
-            {"restart", to_string(s.restart)},
-            {"healthcheck", std::move(health)},
-            {"stop_grace_period_ns", s.stop_grace_period_ns ? json(*s.stop_grace_period_ns) : json(nullptr)},
-            {"depends_on", sorted(s.depends_on)},
-            {"replicas", s.replicas},
-            {"mode", s.mode == service_mode::global ? "global" : "replicated"},
-            {"constraints", sorted(s.constraints)},
-            {"expose", std::move(expose)}};
+    json j = {{"image", s.image},
+              {"pull", to_string(s.pull)},
+              {"command", optional_list(s.command)},
+              {"entrypoint", optional_list(s.entrypoint)},
+              {"env", s.env},
+              {"ports", std::move(jports)},
+              {"networks", s.networks},
+              {"mounts", std::move(jmounts)},
+              {"user", s.user},
+              {"limits", limits_json(s.limits)},
+              {"reservations", limits_json(s.reservations)},
+              {"open_files", s.open_files},
+              {"restart", to_string(s.restart)},
+              {"healthcheck", std::move(health)},
+              {"stop_grace_period_ns", s.stop_grace_period_ns ? json(*s.stop_grace_period_ns) : json(nullptr)},
+              {"depends_on", sorted(s.depends_on)},
+              {"replicas", s.replicas},
+              {"mode", s.mode == service_mode::global ? "global" : "replicated"},
+              {"constraints", sorted(s.constraints)},
+              {"expose", std::move(expose)}};
+    add_settings(j, s);
+    return j;
 }
 
 }  // namespace

@@ -100,7 +100,8 @@ bool parse_short(std::string_view s, std::vector<port_mapping>& out, std::string
     if (!has_ip && parts.size() == 3) {
         ip = parts[0];
         has_ip = true;
-        if (!is_ipv4(ip)) {
+        // ":8080:80" (an empty host IP) means every interface, as compose reads it.
+        if (!ip.empty() && !is_ipv4(ip)) {
             error = "invalid host IP \"" + std::string(ip) + "\"";
             return false;
         }
@@ -121,7 +122,7 @@ bool parse_short(std::string_view s, std::vector<port_mapping>& out, std::string
     return expand(published, *target, base, out, error);
 }
 
-constexpr std::string_view long_keys[] = {"target", "published", "host_ip", "protocol", "mode"};
+constexpr std::string_view long_keys[] = {"target", "published", "host_ip", "protocol", "mode", "name", "app_protocol"};
 
 void parse_long(context& ctx, const node& n, const std::string& field, std::vector<port_mapping>& out) {
     port_mapping base;
@@ -163,6 +164,10 @@ void parse_long(context& ctx, const node& n, const std::string& field, std::vect
             auto s = ctx.one_of(v, f, {"ingress", "host"});
             if (!s) return void(ok = false);
             base.mode = *s;
+        } else if (key == "name" || key == "app_protocol") {
+            // Compose metadata no Engine API field carries (API 1.41 has no
+            // port names nor application protocols): checked, not stored.
+            if (!ctx.string(v, f)) ok = false;
         } else {
             ctx.unknown_key(k, f, long_keys);
             ok = false;

@@ -1,5 +1,6 @@
 #include "drivers/docker_container_body.hpp"
 
+#include "drivers/docker_container_settings.hpp"
 #include "drivers/docker_labels.hpp"
 #include "drivers/names.hpp"
 
@@ -39,7 +40,7 @@ status check_container_spec(const ds::spec& s) {
                                     ": the docker driver runs one container per service; replicas > 1 needs the "
                                     "swarm or kubernetes driver"};
     if (svc->replicas < 0) return error{"invalid", s.name + ": replicas must not be negative"};
-    return {};
+    return check_container_settings(s);
 }
 
 json mount_body(const ds::mount& m) {
@@ -134,6 +135,7 @@ json container_create_body(const ds::spec& s, std::string_view hash, std::string
         host["Ulimits"] = json::array({{{"Name", "nofile"}, {"Soft", svc.open_files}, {"Hard", svc.open_files}}});
     host["RestartPolicy"] = {{"Name", restart_name(svc.restart)}, {"MaximumRetryCount", 0}};
     body["HostConfig"] = std::move(host);
+    add_container_settings(body, s);
     return body;
 }
 

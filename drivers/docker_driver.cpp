@@ -11,6 +11,7 @@
 
 #include "desired_state/hash.hpp"
 #include "drivers/docker_container_body.hpp"
+#include "drivers/docker_container_settings.hpp"
 #include "drivers/docker_labels.hpp"
 #include "drivers/docker_listing.hpp"
 #include "drivers/docker_network_body.hpp"
@@ -227,7 +228,9 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     if (pulled && !pulled->empty()) create_body["Labels"][labels::image_digest] = *pulled;
     if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
     const std::string body = create_body.dump();
-    const std::string target = "/containers/create" + query_string({{"name", s.name}});
+    std::vector<std::pair<std::string, std::string>> query = {{"name", s.name}};
+    if (!svc.platform.empty()) query.emplace_back("platform", svc.platform);
+    const std::string target = "/containers/create" + query_string(query);
     auto made = co_await client_.call(http_method::post, target, body);
     if (!made && lacks_image(made.err())) {
         if (auto img = co_await ensure_image(s.name, svc); !img) co_return std::move(img).err();
@@ -247,7 +250,7 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     if (!id) co_return std::move(id).err();
 
     for (std::size_t i = 1; i < svc.networks.size(); ++i) {
-        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_config(svc.networks[i], s.name)}}.dump();
+        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_settings(svc.networks[i], s)}}.dump();
         const std::string target = "/networks/" + svc.networks[i] + "/connect";
         auto r = co_await client_.call(http_method::post, target, connect);
         if (!r) {

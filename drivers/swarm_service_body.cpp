@@ -4,6 +4,7 @@
 #include "drivers/docker_labels.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/names.hpp"
+#include "drivers/swarm_service_settings.hpp"
 
 namespace driftless::drivers::swarm {
 
@@ -31,7 +32,7 @@ status check_service_spec(const ds::spec& s) {
             return error{"invalid", s.name + ": ports: " + p.host_ip + ":" + std::to_string(p.published) + ":" +
                                         std::to_string(p.target) +
                                         ": Swarm publishes a port on every address of every node; remove the host IP"};
-    return {};
+    return check_service_settings(s);
 }
 
 ds::string_map container_labels(const ds::spec& s, std::string_view hash, std::string_view owner) {
@@ -123,6 +124,7 @@ json service_spec_body(const ds::spec& s, std::string_view hash, std::string_vie
         ports.push_back(std::move(port));
     }
     body["EndpointSpec"] = {{"Mode", "vip"}, {"Ports", std::move(ports)}};
+    add_service_settings(body, s);
     return body;
 }
 

@@ -115,8 +115,9 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
                      const std::function<std::string(const std::string&)>& check_key = {},
                      bare_entry bare = bare_entry::error);
 
-// Labels: read_string_map that rejects the reserved io.driftless. prefix.
+// Labels: read_string_map that rejects the reserved io.driftless. prefix;
+// a list entry without "=" is a label with an empty value, as in compose.
 void read_labels(context& ctx, const node& n, const std::string& field, std::map<std::string, std::string>& out,
-                 bare_entry bare = bare_entry::error);
+                 bare_entry bare = bare_entry::empty);
 
 }  // namespace driftless::desired_state::detail

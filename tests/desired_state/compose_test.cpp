@@ -137,18 +137,10 @@ TEST_CASE("compose: what driftless cannot honour is reported per key") {
     CHECK(errors(R"(services:
   web:
     image: nginx
-    build: .
-    privileged: true
-    network_mode: host
+    cpu_shares: 512
     imag: x
     deploy:
-      update_config: {parallelism: 1}
-      resources: {limits: {pids: 10}}
-      placement: {preferences: []}
-    ulimits: {nproc: 10, nofile: {soft: 1, hard: 2}}
-    depends_on: {db: {condition: service_healthy}}
-    networks: {front: {ipv4_address: 10.0.0.2}}
-    tmpfs: "/run:size=1m"
+      resources: {reservations: {devices: [{capabilities: [gpu]}]}}
     pull_policy: build
   Bad:
     image: x
@@ -159,24 +151,16 @@ volumes:
 secrets: {}
 configs: {}
 )") == strings{
-              "web.yaml:4:5: services.web.build: not supported by driftless",
-              "web.yaml:5:5: services.web.privileged: not supported by driftless",
-              "web.yaml:6:5: services.web.network_mode: not supported by driftless",
-              "web.yaml:7:5: services.web.imag: unknown key; did you mean \"image\"?",
-              "web.yaml:9:7: services.web.deploy.update_config: not supported by driftless",
-              "web.yaml:10:28: services.web.deploy.resources.limits.pids: unknown key",
-              "web.yaml:11:19: services.web.deploy.placement.preferences: not supported by driftless",
-              "web.yaml:12:15: services.web.ulimits.nproc: not supported by driftless (only nofile)",
-              "web.yaml:12:34: services.web.ulimits.nofile: soft and hard limits must be equal (driftless sets both)",
-              "web.yaml:13:34: services.web.depends_on.db.condition: \"service_healthy\": not supported by driftless (only service_started)",
-              "web.yaml:14:24: services.web.networks.front.ipv4_address: not supported by driftless",
-              "web.yaml:15:12: services.web.tmpfs: \"/run:size=1m\": expected an absolute path (tmpfs options are not supported)",
-              "web.yaml:16:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
-              "web.yaml:17:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
-              "web.yaml:20:11: networks.front.enable_ipv6: not supported by driftless",
-              "web.yaml:22:10: volumes.data.name: not supported by driftless",
-              "web.yaml:23:1: secrets: not supported by driftless",
-              "web.yaml:24:1: configs: not supported by driftless",
+              "web.yaml:4:5: services.web.cpu_shares: not supported by driftless",
+              "web.yaml:5:5: services.web.imag: unknown key; did you mean \"image\"?",
+              "web.yaml:7:34: services.web.deploy.resources.reservations.devices: not supported by driftless (no "
+              "engine API it drives reserves devices for a service)",
+              "web.yaml:8:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
+              "web.yaml:9:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
+              "web.yaml:12:11: networks.front.enable_ipv6: not supported by driftless",
+              "web.yaml:14:10: volumes.data.name: not supported by driftless",
+              "web.yaml:15:1: secrets: not supported by driftless",
+              "web.yaml:16:1: configs: not supported by driftless",
           });
 }
 

@@ -70,7 +70,7 @@ TEST_CASE("ports: long form") {
                   "web.yaml:4:27: ports[0].protocol: \"icmp\": must be one of tcp, udp, sctp",
                   "web.yaml:4:39: ports[0].mode: \"bridge\": must be one of ingress, host",
                   "web.yaml:4:56: ports[0].host_ip: \"localhost\": invalid IP address",
-                  "web.yaml:4:67: ports[0].nam: unknown key",
+                  "web.yaml:4:67: ports[0].nam: unknown key; did you mean \"name\"?",
               });
     }
 }
