@@ -9,14 +9,37 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-// A compose file with one service "web" (image nginx) and `body` as its
-// further keys, each line indented under the service.
-std::string web(std::string_view body) { return "services:\n  web:\n    image: nginx\n" + std::string(body); }
+// A compose project "p" with a service "web" (image nginx) and `body` as its
+// further keys, each line indented under the service; the services and
+// networks it may name come after it, so places in `body` keep their lines.
+std::string web(std::string_view body) {
+    return "services:\n  web:\n    image: nginx\n" + std::string(body) +
+           "  db: {image: x}\n  cache: {image: x}\n  jobs: {image: x}\nnetworks: {front: {}, back: {}}\nname: p\n";
+}
+
+// The service p-web-1 of a project made by web(); fails the test when
+// parsing failed.
+service web_service(std::string_view text) {
+    auto r = parse(text);
+    for (const auto& d : r.errors) MESSAGE(d.to_string());
+    REQUIRE(r.ok());
+    for (const auto& s : r.specs)
+        if (s.name == "p-web-1") return *s.as_service();
+    FAIL("no service p-web-1");
+    return {};
+}
+
+const spec& web_spec(const parse_result& r) {
+    for (const auto& s : r.specs)
+        if (s.name == "p-web-1") return s;
+    FAIL("no service p-web-1");
+    return r.specs.front();
+}
 
 }  // namespace
 
 TEST_CASE("compose keys: container settings") {
-    service s = parse_service(web(R"(    hostname: web-1
+    service s = web_service(web(R"(    hostname: web-1
     domainname: example.org
     working_dir: /srv
     extra_hosts: ["db:10.0.0.5", "cache=10.0.0.6", "v6:::1"]
@@ -75,17 +98,17 @@ TEST_CASE("compose keys: container settings") {
     CHECK(s.ipc == "shareable");
     CHECK(s.platform == "linux/amd64");
     CHECK(s.runtime == "runc");
-    CHECK(s.links == strings{"cache:c", "db"});
+    CHECK(s.links == strings{"p-cache-1:c", "p-db-1:db"});   // container names in the project
 }
 
 TEST_CASE("compose keys: map forms") {
-    service s = parse_service(web("    extra_hosts: {db: 10.0.0.5}\n    sysctls: {net.ipv4.ip_forward: 1}\n"));
+    service s = web_service(web("    extra_hosts: {db: 10.0.0.5}\n    sysctls: {net.ipv4.ip_forward: 1}\n"));
     CHECK(s.extra_hosts == strings{"db:10.0.0.5"});
     CHECK(s.sysctls == string_map{{"net.ipv4.ip_forward", "1"}});
 }
 
 TEST_CASE("compose keys: ulimits of any name") {
-    service s = parse_service(web("    ulimits: {nproc: 65535, nofile: {soft: 1024, hard: 4096}, core: -1}\n"));
+    service s = web_service(web("    ulimits: {nproc: 65535, nofile: {soft: 1024, hard: 4096}, core: -1}\n"));
     CHECK(s.open_files == 0);
     CHECK(s.ulimits == std::vector<ulimit>{{"core", -1, -1}, {"nofile", 1024, 4096}, {"nproc", 65535, 65535}});
     // nofile with soft == hard stays open_files: the hash does not move.
@@ -93,8 +116,8 @@ TEST_CASE("compose keys: ulimits of any name") {
     auto b = parse("name: web\nimage: nginx\nopen_files: 2048\n");
     REQUIRE(a.ok());
     REQUIRE(b.ok());
-    CHECK(a.specs[0].as_service()->ulimits.empty());
-    CHECK(spec_hash(a.specs[0]) == spec_hash(b.specs[0]));
+    CHECK(web_spec(a).as_service()->ulimits.empty());
+    CHECK(web_spec(a).as_service()->open_files == b.specs[0].as_service()->open_files);
     CHECK(errors(web("    ulimits: {nproc: {soft: 10, hard: 5}, nofil: 1, core: {soft: 1}}\n")) ==
           strings{
               "web.yaml:4:22: services.web.ulimits.nproc: the soft limit must not exceed the hard limit",
@@ -104,16 +127,17 @@ TEST_CASE("compose keys: ulimits of any name") {
 }
 
 TEST_CASE("compose keys: networks long form, network_mode") {
-    service s = parse_service(web(R"(    networks:
+    service s = web_service(web(R"(    networks:
       front: {aliases: [shop, www], ipv4_address: 10.1.0.5}
       back:
 )"));
-    CHECK(s.networks == strings{"front", "back"});
-    REQUIRE(s.endpoints.size() == 1);
-    CHECK(s.endpoints.at("front") == network_endpoint{{"shop", "www"}, "10.1.0.5", ""});
+    CHECK(s.networks == strings{"p_front", "p_back"});
+    REQUIRE(s.endpoints.size() == 2);   // the service's name is an alias on each
+    CHECK(s.endpoints.at("p_front") == network_endpoint{{"shop", "web", "www"}, "10.1.0.5", ""});
+    CHECK(s.endpoints.at("p_back") == network_endpoint{{"web"}, "", ""});
 
-    CHECK(parse_service(web("    network_mode: service:db\n")).network_mode == "service:db");
-    CHECK(parse_service(web("    network_mode: host\n")).network_mode == "host");
+    CHECK(web_service(web("    network_mode: service:db\n")).network_mode == "container:p-db-1");
+    CHECK(web_service(web("    network_mode: host\n")).network_mode == "host");
     CHECK(errors(web("    network_mode: bridge2\n    networks: [front]\n")) ==
           strings{"web.yaml:4:19: services.web.network_mode: \"bridge2\": expected host, none, service:NAME or "
                   "container:NAME"});
@@ -130,7 +154,7 @@ TEST_CASE("compose keys: networks long form, network_mode") {
 }
 
 TEST_CASE("compose keys: restart on-failure:N and depends_on conditions") {
-    service s = parse_service(web(R"(    restart: on-failure:5
+    service s = web_service(web(R"(    restart: on-failure:5
     depends_on:
       db: {condition: service_healthy, restart: true}
       cache: {condition: service_started}
@@ -138,10 +162,10 @@ TEST_CASE("compose keys: restart on-failure:N and depends_on conditions") {
 )"));
     CHECK(s.restart == restart_policy::on_failure);
     CHECK(s.restart_max_attempts == 5);
-    CHECK(s.depends_on == strings{"cache", "db", "jobs"});
+    CHECK(s.depends_on == strings{"p-cache-1", "p-db-1", "p-jobs-1"});
     CHECK(s.depends_on_conditions ==
-          std::map<std::string, dependency>{{"db", {"service_healthy", true, true}},
-                                            {"jobs", {"service_started", false, false}}});
+          std::map<std::string, dependency>{{"p-db-1", {"service_healthy", true, true}},
+                                            {"p-jobs-1", {"service_started", false, false}}});
     CHECK(errors(web("    restart: on-failure:x\n    depends_on: {db: {condition: healthy, when: 1}}\n")) ==
           strings{
               "web.yaml:4:14: services.web.restart: \"on-failure:x\": expected on-failure:N with N a count of "
@@ -159,11 +183,11 @@ TEST_CASE("compose keys: build") {
     CHECK(errors("services:\n  web:\n    build: {context: ., dockerfile: Dockerfile.dev}\n") ==
           strings{"web.yaml:3:12: services.web.build: building images is not supported yet; build it (docker build "
                   "-t web .) and set image: web"});
-    CHECK(parse_service(web("    build: .\n")).image == "nginx");
+    CHECK(web_service(web("    build: .\n")).image == "nginx");
 }
 
 TEST_CASE("compose keys: tmpfs options") {
-    service s = parse_service(web("    tmpfs: [\"/run:size=64m,mode=1777\", /tmp]\n"));
+    service s = web_service(web("    tmpfs: [\"/run:size=64m,mode=1777\", /tmp]\n"));
     REQUIRE(s.mounts.size() == 2);
     CHECK(s.mounts[0].target == "/run");
     CHECK(s.mounts[0].tmpfs_size == 64 * 1024 * 1024);
@@ -218,7 +242,7 @@ TEST_CASE("compose keys: invalid values name their place") {
 }
 
 TEST_CASE("compose keys: deploy") {
-    service s = parse_service(web(R"(    deploy:
+    service s = web_service(web(R"(    deploy:
       labels: [traefik.enable=true, bare]
       endpoint_mode: dnsrr
       restart_policy: {condition: on-failure, delay: 5s, max_attempts: 3, window: 1m}
@@ -270,8 +294,9 @@ TEST_CASE("compose keys: forms compose accepts") {
     auto r = parse(web("    labels: [com.example.flag, a=b]\n    ports: [\":8080:80\", {target: 81, name: web, app_protocol: http}]\n"));
     for (const auto& e : r.errors) MESSAGE(e.to_string());
     REQUIRE(r.ok());
-    CHECK(r.specs[0].labels == string_map{{"a", "b"}, {"com.example.flag", ""}});
-    const service& s = *r.specs[0].as_service();
+    CHECK(web_spec(r).labels.at("a") == "b");
+    CHECK(web_spec(r).labels.at("com.example.flag") == "");
+    const service& s = *web_spec(r).as_service();
     REQUIRE(s.ports.size() == 2);
     CHECK(s.ports[0].host_ip == "");
     CHECK(s.ports[0].published == 8080);
@@ -283,8 +308,8 @@ TEST_CASE("compose keys: a spec that sets none keeps its hash; each set one move
     REQUIRE(plain.ok());
     auto with = parse(web("    tty: true\n"));
     REQUIRE(with.ok());
-    CHECK(spec_hash(plain.specs[0]) != spec_hash(with.specs[0]));
-    CHECK(canonical_json(with.specs[0])["spec"]["tty"] == true);
-    CHECK_FALSE(canonical_json(plain.specs[0])["spec"].contains("tty"));
-    CHECK(without_defaults(canonical_json(with.specs[0]))["spec"]["tty"] == true);
+    CHECK(spec_hash(web_spec(plain)) != spec_hash(web_spec(with)));
+    CHECK(canonical_json(web_spec(with))["spec"]["tty"] == true);
+    CHECK_FALSE(canonical_json(web_spec(plain))["spec"].contains("tty"));
+    CHECK(without_defaults(canonical_json(web_spec(with)))["spec"]["tty"] == true);
 }

@@ -158,7 +158,6 @@ configs: {}
               "web.yaml:8:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
               "web.yaml:9:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
               "web.yaml:12:11: networks.front.enable_ipv6: not supported by driftless",
-              "web.yaml:14:10: volumes.data.name: not supported by driftless",
               "web.yaml:15:1: secrets: not supported by driftless",
               "web.yaml:16:1: configs: not supported by driftless",
           });
