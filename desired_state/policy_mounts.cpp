@@ -100,7 +100,10 @@ void check_volume(const policy& p, const volume& v, const deny_fn& deny) {
     const auto options = mount_options(v.driver_opts);
     const auto device = v.driver_opts.find("device");
     const auto type = v.driver_opts.find("type");
-    if ((has_option(options, "bind") || has_option(options, "rbind")) && device != v.driver_opts.end()) {
+    // mount(8), which podman runs, also takes the bind as a type.
+    const bool bind = has_option(options, "bind") || has_option(options, "rbind") ||
+                      (type != v.driver_opts.end() && (type->second == "bind" || type->second == "rbind"));
+    if (bind && device != v.driver_opts.end()) {
         // A bind mount in disguise, copied by swarm to every node.
         if (p.bind_mounts)
             if (auto why = outside("bind device", device->second, *p.bind_mounts, not_inside))

@@ -55,6 +55,7 @@ TEST_CASE("policy: a local volume that binds a host folder is judged as a bind m
                   "folder (\"/srv\")"});
     CHECK(denied(p, "kind: Volume\nname: etc\ndriver_opts: {o: \"rbind,ro\", device: /etc}\n").size() == 1);
     CHECK(denied(p, "kind: Volume\nname: up\ndriver_opts: {o: bind, device: /srv/../etc}\n").size() == 1);
+    CHECK(denied(p, "kind: Volume\nname: typed\ndriver_opts: {type: bind, device: /etc}\n").size() == 1);
     CHECK(denied(p, "kind: Volume\nname: data\ndriver_opts: {type: none, o: bind, device: /srv/data}\n").empty());
     // Not a bind: a plain local volume, or an option that only contains the word.
     CHECK(denied(p, "kind: Volume\nname: plain\n").empty());
