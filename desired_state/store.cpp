@@ -111,12 +111,27 @@ std::shared_ptr<const snapshot> store::current() {
     for (const auto& [id, d] : docs_)
         for (const auto& s : d.good) definers[key_of(s)].emplace_back(&id, &s);
 
+    // Volumes first: a service mounting a denied volume is denied with it.
+    declared_volumes volumes;
+    std::map<resource_key, std::vector<diagnostic>> denials;
+    for (const auto& [key, list] : definers) {
+        if (key.kind != kind::volume) continue;
+        volumes.names.insert(key.name);
+        if (policy_ && list.size() == 1) {
+            auto denied = check_policy(*policy_, *list.front().second);
+            if (!denied.empty()) volumes.denied.insert(key.name);
+            denials.emplace(key, std::move(denied));
+        }
+    }
+
     std::map<std::string, std::vector<diagnostic>> conflicts;  // doc_id -> conflict and policy errors
     for (const auto& [key, list] : definers) {
         if (list.size() == 1) {
             const auto& [id, s] = list.front();
             if (policy_) {
-                if (auto denied = check_policy(*policy_, *s); !denied.empty()) {
+                auto judged = denials.find(key);
+                auto denied = judged != denials.end() ? std::move(judged->second) : check_policy(*policy_, *s, volumes);
+                if (!denied.empty()) {
                     snap->held.insert(key);
                     auto& errors = conflicts[*id];
                     errors.insert(errors.end(), denied.begin(), denied.end());
