@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <limits>
 
 namespace driftless::reconciler {
 
@@ -30,6 +32,9 @@ request_head check_request_head(std::string_view bytes, std::size_t limit) {
     http::request_parser<http::empty_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limit, UINT32_MAX)));
     parser.eager(false);
+    // A body is refused below, by method or size, never read. (Not
+    // boost::none: Boost 1.74 compares the length against it as "no limit" < 0.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::error_code ec;
     const auto used = parser.put(boost::asio::buffer(bytes.data(), std::min(bytes.size(), limit)), ec);
     if (ec == http::error::need_more) {
