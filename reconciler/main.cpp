@@ -50,6 +50,8 @@ struct common_flags {
     bool allow_mass_prune = false;
     std::string resync = "30s";
     std::string listen = "127.0.0.1:9180";
+    bool listen_public = false;
+    std::string api_token_file;                // "" = no token asked
     std::vector<std::string> kafka_settings;   // -X key=value
     std::string status_topic;
     std::string kafka_sync_timeout = "60s";
@@ -313,14 +315,32 @@ int run_forever(const common_flags& f) {
         std::fprintf(stderr, "driftless: %s\n", address.err().message.c_str());
         return 1;
     }
+    if (auto st = reconciler::check_listen_public(*address, f.listen_public); !st.ok()) {
+        std::fprintf(stderr, "driftless: %s\n", st.err().message.c_str());
+        return 1;
+    }
+    reconciler::status_server_options server_options;
+    if (!f.api_token_file.empty()) {
+        auto token = reconciler::read_api_token(f.api_token_file);
+        if (!token.ok()) {
+            std::fprintf(stderr, "driftless: %s\n", token.err().message.c_str());
+            return 1;
+        }
+        server_options.token = std::move(token).value();
+    }
     auto s = open_session(f, options);
     if (!s) return 1;
     if (!open_status_topic(*s, f)) return 1;
-    reconciler::status_server server(s->io.get_executor(), [&]() -> const reconciler::loop_status& { return s->loop->status(); });
+    reconciler::status_server server(s->io.get_executor(), [&]() -> const reconciler::loop_status& { return s->loop->status(); },
+                                     server_options);
     if (auto st = server.listen(*address); !st.ok()) {
         spdlog::error("{}", st.err().message);
         return 1;
     }
+    if (!reconciler::check_listen_public(*address, false).ok() && server_options.token.empty())
+        spdlog::warn("status on {}:{} answers every host that can reach it, without a token: /api/v1/state names images and hosts; "
+                     "set --api-token-file to ask for a token",
+                     address->host, server.port());
     spdlog::info("driftless {} watching {} source(s) with the {} driver as owner \"{}\"; status on http://{}:{}/", DRIFTLESS_VERSION,
                  s->srcs.size(), f.driver, f.owner, address->host, server.port());
     s->srcs.scan_once();
@@ -427,6 +447,11 @@ int main(int argc, char** argv) {
     run->add_option("--listen", run_flags.listen, "Address of /healthz, /readyz, /metrics and /api/v1/state")
         ->envname("DRIFTLESS_LISTEN")
         ->capture_default_str();
+    run->add_flag("--listen-public", run_flags.listen_public, "Allow --listen on an address other than loopback (the server has no TLS)")
+        ->envname("DRIFTLESS_LISTEN_PUBLIC");
+    run->add_option("--api-token-file", run_flags.api_token_file,
+                    "File holding a token that /api/* and /metrics ask for (Authorization: Bearer TOKEN); /healthz and /readyz stay open")
+        ->envname("DRIFTLESS_API_TOKEN_FILE");
 
     auto* plan = app.add_subcommand("plan", "Print what a pass would change; exit 0 converged, 2 changes, 1 error");
     add_source_flags(plan, plan_flags);

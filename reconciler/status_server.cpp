@@ -3,14 +3,24 @@
 #include <utility>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
+#include <cerrno>
 #include <charconv>
-#include <set>
+#include <cstring>
+#include <fstream>
+#include <list>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "reconciler/accept_backoff.hpp"
+#include "reconciler/request_head.hpp"
 
 namespace driftless::reconciler {
 
@@ -48,6 +58,33 @@ result<listen_address> parse_listen(const std::string& text) {
     return out;
 }
 
+status check_listen_public(const listen_address& address, bool listen_public) {
+    boost::system::error_code ec;
+    const auto ip = asio::ip::make_address(address.host, ec);
+    if (listen_public || (!ec && ip.is_loopback())) return {};
+    return error{"invalid", "--listen " + address.host + ":" + std::to_string(address.port) + ": " + address.host +
+                                " is not a loopback address, and the status server has no TLS; add --listen-public to serve other hosts "
+                                "(with --api-token-file to ask them for a token)"};
+}
+
+result<std::string> read_api_token(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return error{"invalid", "--api-token-file " + path + ": cannot read: " + std::strerror(errno)};
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string token = text.str();
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!token.empty() && space(token.back())) token.pop_back();
+    std::size_t lead = 0;
+    while (lead < token.size() && space(token[lead])) ++lead;
+    token.erase(0, lead);
+    if (token.empty()) return error{"invalid", "--api-token-file " + path + ": the file is empty; write the token into it"};
+    for (char c : token)
+        if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f)
+            return error{"invalid", "--api-token-file " + path + ": the token holds a space or control character; use one line of printable characters"};
+    return token;
+}
+
 status_response respond(const loop_status& s, const std::string& target) {
     const std::string path = target.substr(0, target.find('?'));
     if (path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
@@ -56,51 +93,154 @@ status_response respond(const loop_status& s, const std::string& target) {
         return {503, "text/plain; charset=utf-8", "not ready: no pass has completed yet\n"};
     }
     if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", to_prometheus(s)};
-    if (path == "/api/v1/state") return {200, "application/json", to_json(s).dump(2) + "\n"};
+    // File names and Kafka keys need not be UTF-8: replace what is not
+    // rather than fail the whole answer.
+    if (path == "/api/v1/state")
+        return {200, "application/json", to_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
     return {404, "text/plain; charset=utf-8", "not found; try /healthz, /readyz, /metrics or /api/v1/state\n"};
 }
 
+namespace {
+
+bool open_path(const std::string& target) {
+    const std::string path = target.substr(0, target.find('?'));
+    return path == "/healthz" || path == "/readyz";
+}
+
+}  // namespace
+
 struct status_server::impl : std::enable_shared_from_this<impl> {
-    impl(asio::any_io_executor e, std::function<const loop_status&()> st) : ex(e), acceptor(e), get(std::move(st)) {}
+    struct connection {
+        explicit connection(tcp::socket s) : stream(std::move(s)) {}
+        beast::tcp_stream stream;
+        bool waiting_for_head = true;   // evictable at the connection cap
+    };
+
+    impl(asio::any_io_executor e, std::function<const loop_status&()> st, status_server_options o)
+        : ex(e), acceptor(e), accept_timer(e), get(std::move(st)), options(std::move(o)) {}
     asio::any_io_executor ex;
     tcp::acceptor acceptor;
+    asio::steady_timer accept_timer;
     std::function<const loop_status&()> get;
-    std::set<std::shared_ptr<beast::tcp_stream>> open;
+    status_server_options options;
+    std::list<std::shared_ptr<connection>> open;   // oldest first
+    accept_backoff backoff;
     bool stopped = false;
 
-    asio::awaitable<void> serve(std::shared_ptr<beast::tcp_stream> stream) {
-        auto self = shared_from_this();
-        beast::flat_buffer buffer;
-        for (;;) {
-            http::request<http::string_body> req;
-            stream->expires_after(std::chrono::seconds(30));
-            beast::error_code ec;
-            co_await http::async_read(*stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) break;
-            http::response<http::string_body> res;
-            res.version(req.version());
-            res.keep_alive(req.keep_alive());
-            res.set(http::field::server, "driftless");
-            if (req.method() != http::verb::get && req.method() != http::verb::head) {
-                res.result(http::status::method_not_allowed);
-                res.set(http::field::allow, "GET, HEAD");
-                res.set(http::field::content_type, "text/plain");
-                res.body() = "only GET and HEAD\n";
-            } else {
-                auto r = respond(get(), std::string(req.target()));
+    void close(const std::shared_ptr<connection>& c) {
+        beast::error_code ignored;
+        c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        c->stream.close();
+        open.remove(c);
+    }
+
+    http::response<http::string_body> answer(const request_head& h) {
+        http::response<http::string_body> res;
+        res.version(h.version == 10 ? 10 : 11);
+        res.set(http::field::server, "driftless");
+        res.keep_alive(h.result == request_head::outcome::ok && h.keep_alive);
+        if (h.result != request_head::outcome::ok) {
+            res.result(static_cast<http::status>(h.code));
+            if (h.code == 405) res.set(http::field::allow, "GET, HEAD");
+            res.set(http::field::content_type, "text/plain; charset=utf-8");
+            res.body() = h.reason + "\n";
+        } else if (!options.token.empty() && !open_path(h.target) && !bearer_matches(h.authorization, options.token)) {
+            res.result(http::status::unauthorized);
+            res.set(http::field::www_authenticate, "Bearer realm=\"driftless\"");
+            res.set(http::field::content_type, "text/plain; charset=utf-8");
+            res.body() = "send Authorization: Bearer <token>, the token of --api-token-file\n";
+        } else {
+            // An answer that cannot be built is still an answer, so that
+            // the client is not left waiting on an open socket.
+            try {
+                auto r = respond(get(), h.target);
                 res.result(static_cast<http::status>(r.code));
                 res.set(http::field::content_type, r.content_type);
-                res.body() = req.method() == http::verb::head ? std::string() : std::move(r.body);
+                res.body() = std::move(r.body);
+            } catch (const std::exception& e) {
+                spdlog::error("status server: {}: {}", h.target, e.what());
+                res.result(http::status::internal_server_error);
+                res.set(http::field::content_type, "text/plain; charset=utf-8");
+                res.body() = std::string("internal error: ") + e.what() + "\n";
+                res.keep_alive(false);
             }
-            res.prepare_payload();
-            stream->expires_after(std::chrono::seconds(30));
-            beast::error_code wec;
-            co_await http::async_write(*stream, res, asio::redirect_error(asio::use_awaitable, wec));
-            if (wec || !res.keep_alive()) break;
         }
-        beast::error_code ignored;
-        stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
-        open.erase(stream);
+        res.prepare_payload();
+        if (h.head_only) res.body().clear();
+        return res;
+    }
+
+    asio::awaitable<void> serve(std::shared_ptr<connection> c) {
+        auto self = shared_from_this();
+        // Whatever way this coroutine ends, the socket is closed.
+        struct closer {
+            impl* server;
+            std::shared_ptr<connection> c;
+            ~closer() { server->close(c); }
+        } guard{this, c};
+        std::string buffer;
+        std::array<char, 2048> chunk{};
+        for (;;) {
+            // One deadline for the whole head, not one per read: a client
+            // sending a byte at a time must not hold the connection.
+            c->waiting_for_head = true;
+            c->stream.expires_after(options.header_timeout);
+            request_head h = check_request_head(buffer, options.max_head_bytes);
+            while (h.result == request_head::outcome::incomplete) {
+                beast::error_code ec;
+                const auto room = std::min(chunk.size(), options.max_head_bytes - buffer.size());
+                const auto n = co_await c->stream.async_read_some(asio::buffer(chunk.data(), room),
+                                                                  asio::redirect_error(asio::use_awaitable, ec));
+                if (ec) co_return;   // closed, timed out or evicted: nobody to answer
+                buffer.append(chunk.data(), n);
+                h = check_request_head(buffer, options.max_head_bytes);
+            }
+            c->waiting_for_head = false;
+            auto res = answer(h);
+            c->stream.expires_after(options.write_timeout);
+            beast::error_code wec;
+            http::response_serializer<http::string_body> sr{res};
+            if (h.head_only)
+                co_await http::async_write_header(c->stream, sr, asio::redirect_error(asio::use_awaitable, wec));
+            else
+                co_await http::async_write(c->stream, sr, asio::redirect_error(asio::use_awaitable, wec));
+            if (wec) co_return;
+            if (!res.keep_alive()) break;
+            buffer.erase(0, h.size);
+        }
+        // Closing with unread bytes (a refused body, an oversized head)
+        // resets the connection, and the client may lose the answer with
+        // it: end the sending side and read a little of what is left first.
+        c->waiting_for_head = true;
+        beast::error_code ec;
+        c->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        c->stream.expires_after(std::chrono::seconds(1));
+        for (std::size_t drained = 0; !ec && drained < 64 * 1024;)
+            drained += co_await c->stream.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+    }
+
+    // At the cap: close the connection that has waited longest for its
+    // request head. False when every connection is busy answering.
+    bool make_room() {
+        for (auto& c : open)
+            if (c->waiting_for_head) {
+                auto victim = c;
+                close(victim);
+                return true;
+            }
+        return false;
+    }
+
+    static void refuse(tcp::socket& socket) {
+        // Best effort on a fresh socket, whose send buffer is empty: never blocks.
+        static constexpr std::string_view busy =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 33\r\nConnection: close\r\n\r\n"
+            "too many connections; retry soon\n";
+        boost::system::error_code ec;
+        socket.non_blocking(true, ec);
+        socket.write_some(asio::buffer(busy.data(), busy.size()), ec);
+        socket.shutdown(tcp::socket::shutdown_both, ec);
+        socket.close(ec);
     }
 
     asio::awaitable<void> accept_loop() {
@@ -110,17 +250,38 @@ struct status_server::impl : std::enable_shared_from_this<impl> {
             tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 if (stopped || ec == asio::error::operation_aborted) break;
+                const bool first = !backoff.backing_off();
+                const auto delay = ec.category() == boost::system::system_category() ? backoff.failed(ec.value()) : std::chrono::milliseconds::zero();
+                if (delay == std::chrono::milliseconds::zero()) continue;
+                if (first) spdlog::warn("status server: cannot accept a connection: {}; retrying every {} ms to {} ms until it can",
+                                        ec.message(), accept_backoff::first.count(), accept_backoff::cap.count());
+                accept_timer.expires_after(delay);
+                co_await accept_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 continue;
             }
-            auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-            open.insert(stream);
-            asio::co_spawn(ex, serve(stream), asio::detached);
+            backoff.succeeded();
+            if (open.size() >= options.max_connections && !make_room()) {
+                refuse(socket);
+                continue;
+            }
+            auto c = std::make_shared<connection>(std::move(socket));
+            open.push_back(c);
+            asio::co_spawn(ex, serve(c), [](std::exception_ptr e) {
+                if (!e) return;
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& x) {
+                    spdlog::error("status server: connection ended: {}", x.what());
+                } catch (...) {
+                    spdlog::error("status server: connection ended by an unknown exception");
+                }
+            });
         }
     }
 };
 
-status_server::status_server(asio::any_io_executor ex, std::function<const loop_status&()> status)
-    : impl_(std::make_shared<impl>(ex, std::move(status))) {}
+status_server::status_server(asio::any_io_executor ex, std::function<const loop_status&()> status, status_server_options options)
+    : impl_(std::make_shared<impl>(ex, std::move(status), std::move(options))) {}
 
 status_server::~status_server() { stop(); }
 
@@ -134,7 +295,7 @@ status status_server::listen(const listen_address& address) {
     if (!ec) a.bind(ep, ec);
     if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return error{"unavailable", "cannot listen on " + address.host + ":" + std::to_string(address.port) + ": " + ec.message()};
-    asio::co_spawn(impl_->ex, impl_->accept_loop(), asio::detached);
+    asio::co_spawn(impl_->ex, impl_->accept_loop(), [](std::exception_ptr) {});
     return {};
 }
 
@@ -143,7 +304,9 @@ void status_server::stop() {
     impl_->stopped = true;
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
-    for (auto& s : impl_->open) s->socket().close(ec);
+    impl_->accept_timer.cancel();
+    const auto open = impl_->open;   // close() edits the list
+    for (const auto& c : open) impl_->close(c);
 }
 
 unsigned short status_server::port() const {

@@ -3,7 +3,14 @@
 //   /readyz         200 after the first completed pass, 503 before
 //   /metrics        Prometheus text format
 //   /api/v1/state   JSON: desired, actual, last plan, per-object errors, backoff
-// Bound to 127.0.0.1 by default: the state names images and hosts.
+// Bound to 127.0.0.1 by default: the state names images and hosts. With a
+// token, every path but /healthz and /readyz asks for it.
+//
+// Limits, so that no client can starve the process: GET and HEAD only, no
+// body, a small request head read within a deadline, a cap on connections
+// (at the cap the one that has waited longest for its request head is
+// closed; when every connection is busy answering, the new one gets 503),
+// and a back-off when accept runs out of descriptors.
 //
 // Threading: serves on the loop's io_context thread and reads loop_status
 // directly, without locks.
@@ -13,6 +20,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +38,14 @@ struct listen_address {
 // Parses "HOST:PORT", ":PORT" (= 127.0.0.1) or "[v6]:PORT".
 [[nodiscard]] result<listen_address> parse_listen(const std::string& text);
 
+// An error naming --listen-public when `address` is not a loopback address
+// and `listen_public` is false.
+[[nodiscard]] status check_listen_public(const listen_address& address, bool listen_public);
+
+// The token in `path` (--api-token-file), surrounding whitespace removed. An
+// error when the file cannot be read or holds no token.
+[[nodiscard]] result<std::string> read_api_token(const std::string& path);
+
 // A response for `target` (path and query), as the server would send it:
 // {status code, content type, body}. Pure, for tests.
 struct status_response {
@@ -39,9 +55,19 @@ struct status_response {
 };
 [[nodiscard]] status_response respond(const loop_status& s, const std::string& target);
 
+struct status_server_options {
+    std::string token;                                       // "" = no token asked
+    std::size_t max_connections = 64;
+    std::chrono::milliseconds header_timeout{5000};          // from connect (or the previous answer) to a whole request head
+    std::chrono::milliseconds write_timeout{10000};
+    std::size_t max_head_bytes = 8 * 1024;
+};
+
 class status_server {
 public:
-    status_server(boost::asio::any_io_executor ex, std::function<const loop_status&()> status);
+    // `status` is called on the server's thread for each answer; an exception
+    // from it is answered 500.
+    status_server(boost::asio::any_io_executor ex, std::function<const loop_status&()> status, status_server_options options = {});
     ~status_server();
     // Binds and starts accepting. An error when the address cannot be bound.
     status listen(const listen_address& address);

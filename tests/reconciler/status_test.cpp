@@ -3,6 +3,7 @@
 
 #include "reconciler/status.hpp"
 #include "reconciler/status_server.hpp"
+#include "watchers/temp_tree.hpp"
 
 using namespace driftless;
 using namespace driftless::reconciler;
@@ -21,6 +22,30 @@ TEST_CASE("status: --listen addresses") {
     CHECK(parse_listen("web.local:80").err().message == "--listen \"web.local:80\": \"web.local\" is not an IP address");
 }
 
+TEST_CASE("status: --listen on another address than loopback asks for --listen-public") {
+    CHECK(check_listen_public(*parse_listen("127.0.0.1:9180"), false).ok());
+    CHECK(check_listen_public(*parse_listen("127.0.0.5:9180"), false).ok());
+    CHECK(check_listen_public(*parse_listen("[::1]:9180"), false).ok());
+    CHECK(check_listen_public(*parse_listen("0.0.0.0:9180"), true).ok());
+    CHECK(check_listen_public(*parse_listen("0.0.0.0:9180"), false).err().message ==
+          "--listen 0.0.0.0:9180: 0.0.0.0 is not a loopback address, and the status server has no TLS; add --listen-public to serve "
+          "other hosts (with --api-token-file to ask them for a token)");
+    CHECK_FALSE(check_listen_public(*parse_listen("[::]:80"), false).ok());
+    CHECK_FALSE(check_listen_public(*parse_listen("10.1.2.3:80"), false).ok());
+}
+
+TEST_CASE("status: --api-token-file") {
+    watchers::testing::temp_tree t;
+    t.write("token", "  s3cret\n");
+    CHECK(*read_api_token(t.id("token")) == "s3cret");
+    t.write("empty", "\n");
+    CHECK(read_api_token(t.id("empty")).err().message == "--api-token-file " + t.id("empty") + ": the file is empty; write the token into it");
+    t.write("two", "a b\n");
+    CHECK(read_api_token(t.id("two")).err().message ==
+          "--api-token-file " + t.id("two") + ": the token holds a space or control character; use one line of printable characters");
+    CHECK(read_api_token(t.id("missing")).err().message == "--api-token-file " + t.id("missing") + ": cannot read: No such file or directory");
+}
+
 TEST_CASE("status: routes") {
     loop_status s;
     CHECK(respond(s, "/healthz").code == 200);
@@ -31,6 +56,14 @@ TEST_CASE("status: routes") {
     CHECK(respond(s, "/nope").code == 404);
     CHECK(respond(s, "/metrics").content_type == "text/plain; version=0.0.4; charset=utf-8");
     CHECK(respond(s, "/api/v1/state").content_type == "application/json");
+}
+
+TEST_CASE("status: a state value that is not UTF-8 is replaced, not an error") {
+    loop_status s;
+    s.objects[{desired_state::kind::service, "web"}].error = "bad \xff byte";
+    const auto r = respond(s, "/api/v1/state");
+    CHECK(r.code == 200);
+    CHECK(r.body.find("\"error\": \"bad \xef\xbf\xbd byte\"") != std::string::npos);
 }
 
 TEST_CASE("status: metrics text and state JSON") {
