@@ -25,7 +25,7 @@ status_record make_status_record(const std::string& owner, const loop_status& st
     nlohmann::json value = to_json(key, it->second);
     value["owner"] = owner;
     value["timestamp"] = timestamp;
-    r.value = value.dump();
+    r.value = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
 }
 
