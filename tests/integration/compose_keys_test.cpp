@@ -99,7 +99,7 @@ TEST_CASE("compose keys: a container made from many compose keys carries each in
     CHECK(h["RestartPolicy"] == json::parse(R"({"Name": "on-failure", "MaximumRetryCount": 3})"));
     CHECK(h["Mounts"].at(0)["TmpfsOptions"] == json::parse(R"({"SizeBytes": 8388608, "Mode": 1023})"));
     // Seen from inside, too.
-    auto inside = s.exec_in(web, "ulimit -u; cat /proc/sys/net/core/somaxconn; hostname");
+    auto inside = s.exec_in(s.owned_workloads().at(0), "ulimit -u; cat /proc/sys/net/core/somaxconn; hostname");
     CHECK(inside.out == "512\n1024\nbox\n");
 }
 
@@ -165,7 +165,8 @@ TEST_CASE("compose keys: a swarm service made from many compose keys carries eac
     CHECK(sp["UpdateConfig"]["Order"] == "start-first");
     CHECK(sp["RollbackConfig"]["Order"] == "stop-first");
     CHECK(sp["EndpointSpec"]["Mode"] == "dnsrr");
-    CHECK(wait_until([&] { return s.workload_state(web) == "running"; }, 90s));
+    const auto name = s.owned_workloads().at(0);   // PROJECT_SERVICE
+    CHECK(wait_until([&] { return s.workload_state(name) == "running"; }, 90s));
 }
 
 TEST_CASE("compose keys: what a swarm service cannot carry is an error for that service") {

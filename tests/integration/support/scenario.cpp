@@ -75,12 +75,13 @@ void scenario::cleanup() const {
 }
 
 void scenario::write(const std::string& file, const std::string& text) const {
-    const auto tmp = dir_ / ("." + file + ".tmp-write");
+    const auto target = dir_ / file;
+    fs::create_directories(target.parent_path());
+    const auto tmp = target.parent_path() / ("." + target.filename().string() + ".tmp-write");
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         out << text;
     }
-    fs::create_directories((dir_ / file).parent_path());
     fs::rename(tmp, dir_ / file);
 }
 
