@@ -1,4 +1,5 @@
 #include "desired_state/detail/names.hpp"
+#include "desired_state/resource_name.hpp"
 
 #include <arpa/inet.h>
 
@@ -146,3 +147,9 @@ std::string check_host_name(std::string_view host) {
 }
 
 }  // namespace driftless::desired_state::detail
+
+namespace driftless::desired_state {
+
+std::string check_resource_name(std::string_view name) { return detail::check_resource_name(name); }
+
+}  // namespace driftless::desired_state

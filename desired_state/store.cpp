@@ -64,10 +64,20 @@ bool store::refresh_companions() {
 }
 
 void store::put_errors(const std::string& doc_id, std::vector<diagnostic> errors) {
+    record_errors(doc_id, std::move(errors), std::nullopt);
+}
+
+void store::put_errors(const std::string& doc_id, std::vector<diagnostic> errors, std::set<resource_key> scope) {
+    record_errors(doc_id, std::move(errors), std::move(scope));
+}
+
+void store::record_errors(const std::string& doc_id, std::vector<diagnostic> errors,
+                          std::optional<std::set<resource_key>> scope) {
     auto [it, fresh] = docs_.try_emplace(doc_id);
     document& d = it->second;
-    if (fresh || d.errors != errors) {
+    if (fresh || d.errors != errors || d.scope != scope) {
         d.errors = std::move(errors);
+        d.scope = std::move(scope);
         cached_.reset();
     }
 }
@@ -85,11 +95,15 @@ std::vector<std::string> store::doc_ids() const {
     return ids;
 }
 
-void store::set_synced(bool synced) {
-    if (synced_ != synced) {
-        synced_ = synced;
-        cached_.reset();
-    }
+void store::set_synced(const std::string& doc_prefix, bool synced) {
+    const bool changed = synced ? unsynced_prefixes_.erase(doc_prefix) != 0 : unsynced_prefixes_.insert(doc_prefix).second;
+    if (changed) cached_.reset();
+}
+
+bool store::unsynced(const std::string& doc_id) const {
+    for (const auto& prefix : unsynced_prefixes_)
+        if (doc_id.compare(0, prefix.size(), prefix) == 0) return true;
+    return false;
 }
 
 void store::set_policy(policy p) {
@@ -103,13 +117,18 @@ std::shared_ptr<const snapshot> store::current() {
     // A rebuild happens only after a change (or on the very first call), so
     // every distinct snapshot gets a new version.
     snap->version = ++version_;
-    snap->synced = synced_;
+    snap->synced = unsynced_prefixes_.empty();
     snap->documents = docs_.size();
 
     // Who defines each key; more than one definer is a conflict.
     std::map<resource_key, std::vector<std::pair<const std::string*, const spec*>>> definers;
-    for (const auto& [id, d] : docs_)
-        for (const auto& s : d.good) definers[key_of(s)].emplace_back(&id, &s);
+    for (const auto& [id, d] : docs_) {
+        const bool waiting = unsynced(id);
+        for (const auto& s : d.good) {
+            definers[key_of(s)].emplace_back(&id, &s);
+            if (waiting) snap->unsynced.insert(key_of(s));
+        }
+    }
 
     // Volumes first: a service mounting a denied volume is denied with it.
     declared_volumes volumes;
@@ -153,7 +172,11 @@ std::shared_ptr<const snapshot> store::current() {
         }
     }
     for (const auto& [id, d] : docs_) {
-        if (!d.errors.empty() && d.good.empty()) snap->unparsed.insert(id);
+        if (!d.errors.empty() && d.good.empty()) {
+            // What it declares is unknown beyond its scope, when it has one.
+            if (!d.scope) snap->unparsed.insert(id);
+            else snap->held.insert(d.scope->begin(), d.scope->end());
+        }
         snap->errors.insert(snap->errors.end(), d.errors.begin(), d.errors.end());
         if (auto c = conflicts.find(id); c != conflicts.end())
             snap->errors.insert(snap->errors.end(), c->second.begin(), c->second.end());

@@ -11,6 +11,18 @@
 // naming the other place(s): `b.yaml:1:1: name: Service "web" is also
 // defined at a.yaml:3:1; neither is applied until one is removed`.
 //
+// Sources and the sync gate (DESIGN.md §5): a source that is still being
+// read (a Kafka topic catching up) marks its documents by their doc_id
+// prefix ("kafka:TOPIC/"). The keys its documents declare are listed in
+// `unsynced` until it is read through, and `synced` is false while any
+// source is not: the reconciler acts on none of those keys and prunes
+// nothing meanwhile.
+//
+// Scope of a document in error: when its source knows which keys it can
+// declare (a Kafka record's key names its resource), a document in error
+// with no last good version holds only those keys (`held`); otherwise what
+// it declares is unknown and it holds every removal (`unparsed`).
+//
 // Versions: the first snapshot is version 1; each later change (a put that
 // changes specs or errors, an erase of a known document, a change of the
 // sync flag) makes current() build a new snapshot with the next version.
@@ -23,6 +35,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -52,6 +65,9 @@ struct snapshot {
     // declare is unknown, so nothing may be removed while they exist.
     std::set<std::string> unparsed;
     bool synced = true;                                 // every source has been read through
+    // Keys declared by documents of a source not read through yet (in
+    // `resources` or `held`): what that source wants of them is not known.
+    std::set<resource_key> unsynced;
 };
 
 class store {
@@ -67,7 +83,15 @@ public:
     std::vector<diagnostic> put_specs(const std::string& doc_id, std::vector<spec> specs);
 
     // Records errors for a document without touching its last good specs.
+    // With no last good version, what the document declares is unknown
+    // and it holds every removal (snapshot::unparsed).
     void put_errors(const std::string& doc_id, std::vector<diagnostic> errors);
+
+    // Like put_errors, for a document that can only ever declare the keys
+    // in `scope` (a Kafka record's key names its resource). With no last
+    // good version it holds those keys only (snapshot::held); an empty
+    // scope (a record whose key names nothing) holds nothing.
+    void put_errors(const std::string& doc_id, std::vector<diagnostic> errors, std::set<resource_key> scope);
 
     // Forgets the document and its specs. Not an error if it is unknown.
     void erase(const std::string& doc_id);
@@ -86,8 +110,14 @@ public:
     // document was parsed again.
     bool refresh_companions();
 
-    // Marks whether all sources have been read through (the sync gate).
-    void set_synced(bool synced);
+    // Marks whether the source of the documents whose doc_id starts with
+    // `doc_prefix` has been read through (the sync gate). A prefix not
+    // marked is synced; documents put later under an unsynced prefix are
+    // unsynced too.
+    void set_synced(const std::string& doc_prefix, bool synced);
+
+    // The same for a store fed by one source: every document.
+    void set_synced(bool synced) { set_synced(std::string(), synced); }
 
     // Specs the policy denies are held (neither applied nor removed) and
     // reported as errors of their documents.
@@ -102,10 +132,15 @@ private:
         std::vector<diagnostic> errors;         // errors of the latest version
         std::string text;                       // the latest text put (for refresh_companions)
         std::vector<companion> companions;      // what it read besides, when last parsed
+        std::optional<std::set<resource_key>> scope;   // keys it can declare; nullopt: unknown
     };
+    void record_errors(const std::string& doc_id, std::vector<diagnostic> errors,
+                       std::optional<std::set<resource_key>> scope);
+    [[nodiscard]] bool unsynced(const std::string& doc_id) const;
+
     parse_options options_;
     std::map<std::string, document> docs_;
-    bool synced_ = true;
+    std::set<std::string> unsynced_prefixes_;
     std::optional<policy> policy_;
     std::uint64_t version_ = 0;
     std::shared_ptr<const snapshot> cached_;

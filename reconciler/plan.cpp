@@ -138,6 +138,19 @@ const std::string* moved_tag(const desired_entry& entry, const actual_object& ha
     return it != digests->end() && it->second != have.image_digest ? &it->second : nullptr;
 }
 
+// "2 create(s), 1 update(s) and 9 removal(s)", in action_type order.
+std::string held_counts(const std::map<action_type, std::size_t>& counts) {
+    std::vector<std::string> parts;
+    for (const auto& [type, n] : counts)
+        parts.push_back(std::to_string(n) + " " +
+                        (type == action_type::remove ? "removal" : type == action_type::drifted ? "drift" : to_string(type)) +
+                        "(s)");
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+    return out;
+}
+
 }  // namespace
 
 std::vector<std::string> images_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& actual) {
@@ -146,6 +159,7 @@ std::vector<std::string> images_to_check(const desired_state::snapshot& desired,
         if (a.kind != kind::service || a.image_digest.empty()) continue;
         const auto it = desired.resources.find(a.key());
         if (it == desired.resources.end()) continue;
+        if (desired.unsynced.count(it->first)) continue;   // no update before its source is synced
         if (const auto* svc = pulled_always(it->second, a)) images.insert(svc->image);
     }
     return {images.begin(), images.end()};
@@ -157,7 +171,8 @@ std::vector<resource_key> names_to_check(const desired_state::snapshot& desired,
     std::vector<resource_key> out;
     for (const auto& [key, entry] : desired.resources) {
         while (h != have.end() && h->before(key)) ++h;
-        if ((h == have.end() || !h->is(key)) && !desired.held.count(key)) out.push_back(key);
+        if ((h == have.end() || !h->is(key)) && !desired.held.count(key) && !desired.unsynced.count(key))
+            out.push_back(key);
     }
     return out;
 }
@@ -174,6 +189,7 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
 
     // Wanted objects: create, update, start, conflict, drifted.
     std::map<resource_key, std::size_t> index_of;     // key -> its action
+    std::map<action_type, std::size_t> waiting;       // held by the sync gate, by type
     for (const auto& [key, entry] : desired.resources) {
         while (h != have.end() && h->before(key)) ++h;
         const actual_object* found = nullptr;
@@ -230,29 +246,15 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         } else {
             continue;
         }
+        // Declared by a source still catching up: a later record may change
+        // or delete it (a record then its tombstone), so nothing is done to
+        // it yet, not even a create (DESIGN.md §5).
+        if (desired.unsynced.count(key)) {
+            ++waiting[a.type];
+            continue;
+        }
         index_of[key] = out.actions.size();
         out.actions.push_back(std::move(a));
-    }
-
-    // Until every source has been read through, an update could act on a
-    // version that a later record already replaces (and flap the object):
-    // creates and starts go ahead, updates wait with the removals.
-    std::size_t updates_held = 0;
-    if (!desired.synced) {
-        std::vector<action> kept;
-        for (auto& a : out.actions) {
-            if (a.type == action_type::update) ++updates_held;
-            else kept.push_back(std::move(a));
-        }
-        if (updates_held) {
-            out.actions = std::move(kept);
-            index_of.clear();
-            for (std::size_t i = 0; i < out.actions.size(); ++i) index_of[out.actions[i].key] = i;
-            out.held_back = guard::not_synced;
-            out.removals_held = updates_held;
-            out.guard_message = "holding back " + std::to_string(updates_held) +
-                                " update(s): not every source has been read through yet";
-        }
     }
 
     // Owned objects no longer wanted: remove, unless a guard holds them back.
@@ -274,10 +276,8 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         const std::size_t max_prune = options.max_prune.value_or(std::max<std::size_t>(5, managed / 2));
         const std::size_t unparsed = desired.unparsed.size();
         if (!desired.synced) {
+            waiting[action_type::remove] += removals.size();
             out.held_back = guard::not_synced;
-            out.guard_message = "holding back " + std::to_string(removals.size()) + " removal(s)" +
-                                (updates_held ? " and " + std::to_string(updates_held) + " update(s)" : std::string()) +
-                                ": not every source has been read through yet";
         } else if (unparsed > 0) {
             out.held_back = guard::unparsed_documents;
             out.guard_message = "holding back " + std::to_string(removals.size()) + " removal(s): " +
@@ -295,9 +295,15 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
                                 " managed; pass --allow-mass-prune to remove them";
         }
         if (out.held_back != guard::none) {
-            out.removals_held = removals.size() + updates_held;
+            out.removals_held = removals.size();
             removals.clear();
         }
+    }
+    if (!waiting.empty()) {
+        out.held_back = guard::not_synced;
+        out.removals_held = 0;
+        for (const auto& [type, n] : waiting) out.removals_held += n;
+        out.guard_message = "holding back " + held_counts(waiting) + ": not every source has been read through yet";
     }
 
     // Ordering. Services wait for the networks and volumes they use and for

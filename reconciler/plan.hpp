@@ -41,14 +41,16 @@ struct action {
     std::vector<std::size_t> after;         // indexes of actions that must succeed first
 };
 
-// Why removals were held back in a pass (DESIGN.md §5, prune guards).
+// Why actions were held back in a pass (DESIGN.md §5): removals by the
+// prune guards; with not_synced, also whatever a source that is still
+// catching up declares (create, update, start, and the reports about it).
 enum class guard { none, not_synced, empty, mass, unparsed_documents };
 [[nodiscard]] const char* to_string(guard g) noexcept;
 
 struct plan {
     std::vector<action> actions;            // ordered: execute respecting `after`
-    guard held_back = guard::none;          // removals dropped by a guard
-    std::size_t removals_held = 0;          // how many (with updates held while not synced)
+    guard held_back = guard::none;          // what held actions back
+    std::size_t removals_held = 0;          // how many actions it held (not only removals while not synced)
     std::string guard_message;              // one line for the log and /api/v1/state
 
     [[nodiscard]] bool converged() const noexcept { return actions.empty() && removals_held == 0; }
@@ -70,11 +72,14 @@ struct diff_options {
 // Computes the plan that brings `actual` to `desired`.
 //   actual:   owned objects (one list per kind);
 //   unowned:  objects not owned by this instance that hold wanted names.
+// The sync gate (DESIGN.md §5): keys in desired.unsynced get no action at
+// all, and while !desired.synced nothing is removed; both are counted in
+// removals_held under guard::not_synced. Everything else converges.
 [[nodiscard]] plan diff(const desired_state::snapshot& desired, const std::vector<actual_object>& actual,
                         const std::vector<actual_object>& unowned, const diff_options& options = {});
 
 // The keys a plan needs checked for conflicts before create: wanted names
-// with no owned object. One find_unowned call covers them.
+// with no owned object, neither held nor waiting for their source's sync. One find_unowned call covers them.
 [[nodiscard]] std::vector<resource_key> names_to_check(const desired_state::snapshot& desired,
                                                        const std::vector<actual_object>& actual);
 

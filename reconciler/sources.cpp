@@ -82,11 +82,28 @@ struct sources::impl {
         return kafka.size() == kafka_uris.size();
     }
 
+    // Two clusters may carry a topic of one name; its documents are one set.
+    bool topic_synced(const std::string& topic) const {
+        std::size_t started = 0, wanted = 0;
+        for (const auto& k : kafka)
+            if (k->uri().topic == topic) {
+                if (!k->synced()) return false;
+                ++started;
+            }
+        for (const auto& u : kafka_uris) wanted += u.topic == topic;
+        return started == wanted;
+    }
+
     // Kafka sources start once, whichever of scan_once()/watch() comes first;
     // their changes land in the store on the io thread and wake the loop.
+    //
+    // Each topic's documents wait for their own source's sync (DESIGN.md
+    // §5): marked unsynced by their prefix until it has read through, while
+    // folders and other topics already synced converge. A source that
+    // fails to start stays unsynced.
     void start_kafka() {
         if (!kafka.empty() || kafka_uris.empty()) return;
-        store.set_synced(false);
+        for (const auto& uri : kafka_uris) store.set_synced(watchers::kafka_doc_prefix(uri.topic), false);
         for (const auto& uri : kafka_uris) {
             watchers::kafka_source_options o;
             o.settings = kafka_settings;
@@ -103,7 +120,7 @@ struct sources::impl {
                         if (!(k->uri() == uri)) continue;
                         watchers::apply_kafka_broker_error(self->store, uri, k->broker_error());
                     }
-                    self->store.set_synced(self->kafka_synced());
+                    self->store.set_synced(watchers::kafka_doc_prefix(uri.topic), self->topic_synced(uri.topic));
                     if (self->on_change) self->on_change();
                 });
             if (auto st = source->start(); !st.ok()) {

@@ -17,6 +17,9 @@ void kafka_batch::add(std::string_view key, const char* value, std::size_t size,
     // cost memory.
     if (value && size > 0 && size <= options_.max_record_bytes) r.value.emplace(value, size);
     else if (value && size > 0) r.value.emplace();
+    // A key past the limit names nothing whatever follows; one byte more
+    // than the limit keeps it judged too long without keeping it whole.
+    if (key.size() > options_.max_key_bytes) key = key.substr(0, options_.max_key_bytes + 1);
     auto it = keys_.find(key);
     if (it == keys_.end()) it = keys_.emplace(std::string(key), std::vector<raw>{}).first;
     it->second.push_back(std::move(r));
@@ -42,7 +45,7 @@ std::vector<kafka_change> kafka_batch::close() {
             }
             if (!rejected)
                 rejected = kafka_change{kafka_change::op_kind::reject, doc_id, key, std::move(*it->value), it->where, {},
-                                        std::move(r.errors)};
+                                        std::move(r.errors), read_key(key, it->where, options_).keys};
         }
         if (rejected) out.push_back(std::move(*rejected));
     }

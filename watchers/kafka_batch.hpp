@@ -40,7 +40,8 @@ public:
     kafka_batch(std::string topic, record_options options);
 
     // One record. `value` == nullptr or `size` == 0 is a tombstone. Values
-    // over options.max_record_bytes are not copied.
+    // over options.max_record_bytes are not copied; keys over
+    // options.max_key_bytes (which name nothing) are kept to one byte more.
     void add(std::string_view key, const char* value, std::size_t size, std::int32_t partition, std::int64_t offset);
 
     // The round's changes, sorted by key, and an empty batch.

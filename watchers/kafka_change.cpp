@@ -16,7 +16,7 @@ void apply_kafka_changes(desired_state::store& store, const std::vector<kafka_ch
         switch (c.op) {
             case kafka_change::op_kind::upsert: (void)store.put_specs(c.doc_id, c.specs); break;
             case kafka_change::op_kind::erase: store.erase(c.doc_id); break;
-            case kafka_change::op_kind::reject: store.put_errors(c.doc_id, c.errors); break;
+            case kafka_change::op_kind::reject: store.put_errors(c.doc_id, c.errors, c.scope); break;
         }
     }
 }

@@ -3,9 +3,12 @@
 // The topic is read as a table: the latest record of each key wins; a
 // tombstone (an empty value) erases the key's document; a rejected record
 // (too large, unparsable, not matching its key) leaves the key's last good
-// specs in place and records why beside them (DESIGN.md §5).
+// specs in place and records why beside them (DESIGN.md §5). While the key
+// has no last good version, a rejection holds only what the key names
+// (kafka_record.hpp, read_key), and nothing when it names nothing.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,7 @@ struct kafka_change {
     std::string where;                                // "TOPIC/PARTITION@OFFSET" of the record
     std::vector<desired_state::spec> specs;           // upsert: the one resource, checked against the key
     std::vector<desired_state::diagnostic> errors;    // reject: why
+    std::set<desired_state::resource_key> scope;      // reject: what the key names (empty: nothing)
 
     bool operator==(const kafka_change&) const = default;
 };
@@ -32,7 +36,7 @@ struct kafka_change {
 [[nodiscard]] const char* to_string(kafka_change::op_kind op) noexcept;   // "upsert", "erase", "reject"
 
 // Applies changes in order: upsert -> store.put_specs, erase -> store.erase,
-// reject -> store.put_errors (the last good specs stay). Must run on the
+// reject -> store.put_errors with its scope (the last good specs stay). Must run on the
 // store's thread.
 void apply_kafka_changes(desired_state::store& store, const std::vector<kafka_change>& changes);
 

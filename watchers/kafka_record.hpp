@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,8 +32,13 @@ namespace driftless::watchers {
 // "kafka:TOPIC/KEY": the store's doc_id for a key of a topic.
 [[nodiscard]] std::string kafka_doc_id(std::string_view topic, std::string_view key);
 
+// "kafka:TOPIC/": what every kafka_doc_id of the topic starts with (the
+// store's sync gate marks a topic's documents by it).
+[[nodiscard]] std::string kafka_doc_prefix(std::string_view topic);
+
 struct record_options {
     std::size_t max_record_bytes = 1024 * 1024;   // larger values are rejected with one error
+    std::size_t max_key_bytes = 256;              // longer keys name nothing; the record is ignored
     desired_state::parse_options parse;
 };
 
@@ -47,12 +53,23 @@ struct record_specs {
 [[nodiscard]] std::optional<desired_state::diagnostic> check_record_size(std::size_t size, const std::string& where,
                                                                         const record_options& options);
 
+// What a record's key names: `Kind/NAME` names that resource, `NAME` the
+// resource of that name of whichever kind its value declares (so all three
+// kinds). A key that names nothing (none, too long, an unknown kind, not a
+// valid resource name) gives no keys and an error ending "the record is
+// ignored": such a record holds nothing back, not even a removal.
+struct key_scope {
+    std::set<desired_state::resource_key> keys;
+    std::optional<desired_state::diagnostic> error;   // set exactly when keys is empty
+};
+[[nodiscard]] key_scope read_key(std::string_view key, const std::string& where, const record_options& options = {});
+
 // Parses and checks one record whose value is not empty. `where` is the
-// record's place (kafka_where). Checks, in order: the value's size, the key's
-// form (NAME or Kind/NAME with Kind one of Service, Network, Volume), the
-// value (desired_state::parse_text), that it declares exactly one resource,
-// and that the key names that resource. A rejected record changes nothing:
-// the store keeps the key's last good specs (store::put_errors).
+// record's place (kafka_where). Checks, in order: the value's size, the key
+// (read_key), the value (desired_state::parse_text), that it declares
+// exactly one resource, and that the key names that resource. A rejected
+// record changes nothing: the store keeps the key's last good specs
+// (store::put_errors, with the key's scope).
 [[nodiscard]] record_specs read_record(std::string_view key, std::string_view value, const std::string& where,
                                        const record_options& options = {});
 

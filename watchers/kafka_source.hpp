@@ -20,7 +20,8 @@
 // the state callback), the last known desired state stands, librdkafka
 // keeps retrying, and reading resumes where it stopped when the brokers
 // return. Records that are too large, malformed or whose key does not name
-// their resource are `reject` changes for their key (kafka_change.hpp).
+// their resource are `reject` changes for their key (kafka_change.hpp); one
+// whose key names nothing holds nothing back.
 //
 // Threading: construct, start, stop, destroy and call the accessors on the
 // executor's thread (the loop's io_context); the callbacks run there too and

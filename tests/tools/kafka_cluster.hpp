@@ -34,11 +34,16 @@ struct kafka_record_seen {
 
 class kafka_cluster {
 public:
-    // `topics`: "NAME:PARTITIONS" each.
-    explicit kafka_cluster(const std::vector<std::string>& topics, int brokers = 1)
+    // `topics`: "NAME:PARTITIONS" each. `rtt`: a delay on every broker answer.
+    explicit kafka_cluster(const std::vector<std::string>& topics, int brokers = 1,
+                           std::chrono::milliseconds rtt = std::chrono::milliseconds(0))
         : dir_(std::filesystem::temp_directory_path() / unique_id("driftless-kafka")) {
         std::filesystem::create_directories(dir_);
         std::vector<std::string> argv{DRIFTLESS_KAFKA_MOCK, "--brokers", std::to_string(brokers)};
+        if (rtt.count() > 0) {
+            argv.push_back("--rtt");
+            argv.push_back(std::to_string(rtt.count()));
+        }
         for (const auto& t : topics) {
             argv.push_back("--topic");
             argv.push_back(t);
@@ -76,14 +81,18 @@ public:
     }
 
     // Many records in one kcat run: "KEY|VALUE" each, VALUE on one line
-    // (JSON); "KEY|" is a tombstone.
-    void produce_lines(const std::string& topic, const std::vector<std::string>& lines) {
+    // (JSON); "KEY|" is a tombstone. `settings`: kcat -X key=value, e.g.
+    // "batch.num.messages=1" for a record batch per record.
+    void produce_lines(const std::string& topic, const std::vector<std::string>& lines,
+                       const std::vector<std::string>& settings = {}) {
         const auto file = (dir_ / unique_id("lines")).string();
         {
             std::ofstream out(file, std::ios::binary);
             for (const auto& l : lines) out << l << '\n';
         }
-        expect_ok(run({"kcat", "-b", bootstrap_, "-P", "-t", topic, "-K", "|", "-Z", "-l", file}), "kcat -P -l");
+        std::vector<std::string> argv{"kcat", "-b", bootstrap_, "-P", "-t", topic, "-K", "|", "-Z", "-l", file};
+        for (const auto& s : settings) argv.insert(argv.end() - 1, {"-X", s});
+        expect_ok(run(argv), "kcat -P -l");
     }
 
     // Every record of `topic` from the beginning, read with kcat.

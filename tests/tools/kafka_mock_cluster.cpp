@@ -2,7 +2,10 @@
 // process of its own, so that tests, kcat and driftless all reach it over
 // TCP as they would a real one.
 //
-//   kafka_mock_cluster [--brokers N] [--topic NAME[:PARTITIONS]]...
+//   kafka_mock_cluster [--brokers N] [--rtt MS] [--topic NAME[:PARTITIONS]]...
+//
+// --rtt delays every broker's answers by MS milliseconds: a slow network, so
+// that a backlog read one record batch per fetch takes a while.
 //
 // Prints the bootstrap servers ("127.0.0.1:PORT,...") as one line on stdout
 // once the cluster listens, then runs until SIGTERM or SIGINT (exit 0).
@@ -28,11 +31,12 @@ namespace {
 
 struct options {
     int brokers = 1;
+    int rtt_ms = 0;
     std::vector<std::pair<std::string, int>> topics;
 };
 
 int usage(const char* why) {
-    std::fprintf(stderr, "kafka_mock_cluster: %s\nusage: kafka_mock_cluster [--brokers N] [--topic NAME[:PARTITIONS]]...\n",
+    std::fprintf(stderr, "kafka_mock_cluster: %s\nusage: kafka_mock_cluster [--brokers N] [--rtt MS] [--topic NAME[:PARTITIONS]]...\n",
                  why);
     return 2;
 }
@@ -51,9 +55,11 @@ int main(int argc, char** argv) {
     options o;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if ((arg == "--brokers" || arg == "--topic") && i + 1 >= argc) return usage((arg + " needs a value").c_str());
+        if ((arg == "--brokers" || arg == "--rtt" || arg == "--topic") && i + 1 >= argc) return usage((arg + " needs a value").c_str());
         if (arg == "--brokers") {
             if (!parse_count(argv[++i], o.brokers)) return usage("--brokers: expected a number from 1 to 1000");
+        } else if (arg == "--rtt") {
+            if (!parse_count(argv[++i], o.rtt_ms)) return usage("--rtt: expected milliseconds from 1 to 1000");
         } else if (arg == "--topic") {
             std::string spec = argv[++i];
             int partitions = 1;
@@ -104,6 +110,8 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
+    if (o.rtt_ms > 0)
+        for (int id = 1; id <= o.brokers; ++id) rd_kafka_mock_broker_set_rtt(cluster, id, o.rtt_ms);
     std::printf("%s\n", rd_kafka_mock_cluster_bootstraps(cluster));
     std::fflush(stdout);
 

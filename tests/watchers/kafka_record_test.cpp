@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,13 +66,19 @@ TEST_CASE("kafka_record: rejected records name topic, partition and offset") {
     SUBCASE("keys of the wrong form") {
         CHECK(texts(read_record("", web, "desired/1@0", no_env())) ==
               strings{"desired/1@0: record has no key; the key names the resource (expected NAME or Kind/NAME, "
-                      "Kind one of Service, Network, Volume)"});
+                      "Kind one of Service, Network, Volume); the record is ignored"});
         CHECK(texts(read_record("Pod/web", web, "desired/1@1", no_env())) ==
               strings{"desired/1@1: key \"Pod/web\": unknown kind \"Pod\"; expected NAME or Kind/NAME, "
-                      "Kind one of Service, Network, Volume"});
+                      "Kind one of Service, Network, Volume; the record is ignored"});
         CHECK(texts(read_record("Service/", web, "desired/1@2", no_env())) ==
               strings{"desired/1@2: key \"Service/\": empty name; expected NAME or Kind/NAME, "
-                      "Kind one of Service, Network, Volume"});
+                      "Kind one of Service, Network, Volume; the record is ignored"});
+        CHECK(texts(read_record("Service/Web", web, "desired/1@3", no_env())) ==
+              strings{"desired/1@3: key \"Service/Web\": name must start with a lowercase letter or a digit; "
+                      "expected NAME or Kind/NAME, Kind one of Service, Network, Volume; the record is ignored"});
+        CHECK(texts(read_record(std::string(257, 'w'), web, "desired/1@4", no_env())) ==
+              strings{"desired/1@4: record key is longer than the limit of 256 bytes (expected NAME or Kind/NAME, "
+                      "Kind one of Service, Network, Volume); the record is ignored"});
     }
     SUBCASE("a value that does not parse keeps the parser's line and column") {
         CHECK(texts(read_record("web", "name: web\nimagee: x\n", "desired/2@9", no_env())) ==
@@ -100,4 +107,31 @@ TEST_CASE("kafka_record: rejected records name topic, partition and offset") {
         REQUIRE(r.errors.size() == 1);
         CHECK(r.errors[0].where.path == "desired/0@13");
     }
+}
+
+TEST_CASE("kafka_record: what a key names") {
+    using driftless::desired_state::kind;
+    using driftless::desired_state::resource_key;
+    using driftless::watchers::read_key;
+    using keys = std::set<resource_key>;
+    CHECK(read_key("Network/front", "desired/0@1").keys == keys{{kind::network, "front"}});
+    CHECK_FALSE(read_key("Network/front", "desired/0@1").error);
+    // A bare name: the value says which kind, so a bad value may be any.
+    CHECK(read_key("web", "desired/0@2").keys ==
+          keys{{kind::service, "web"}, {kind::network, "web"}, {kind::volume, "web"}});
+    for (const std::string& bad : strings{"", "Pod/web", "Service/", "w", "a b", "../etc", std::string(300, 'a')}) {
+        CAPTURE(bad);
+        const auto k = read_key(bad, "desired/0@3");
+        CHECK(k.keys.empty());
+        REQUIRE(k.error);
+        CHECK(k.error->where.path == "desired/0@3");
+        CHECK(k.error->message.find("; the record is ignored") != std::string::npos);
+    }
+    // The limit is the key's length in bytes, checked first.
+    auto o = no_env();
+    o.max_key_bytes = 8;
+    CHECK(read_key("web-1234", "desired/0@4", o).keys.size() == 3);
+    CHECK(read_key("web-12345", "desired/0@4", o).error->to_string() ==
+          "desired/0@4: record key is longer than the limit of 8 bytes (expected NAME or Kind/NAME, "
+          "Kind one of Service, Network, Volume); the record is ignored");
 }
