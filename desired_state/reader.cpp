@@ -5,43 +5,27 @@
 #include <unordered_map>
 
 #include "desired_state/detail/expand.hpp"
+#include "desired_state/printable.hpp"
 
 namespace driftless::desired_state::detail {
 
 std::string join(const std::string& prefix, std::string_view key) {
-    if (prefix.empty()) return std::string(key);
+    if (prefix.empty()) return shorten(key);
     std::string s = prefix;
     s += '.';
-    s += key;
+    s += shorten(key);
     return s;
 }
 
 std::string index(const std::string& prefix, std::size_t i) { return prefix + "[" + std::to_string(i) + "]"; }
 
 std::string quote(std::string_view text) {
-    constexpr std::size_t max_shown = 80;
-    std::string s = "\"";
-    std::size_t shown = 0;
-    for (char c : text) {
-        if (shown++ == max_shown) {
-            s += "...";
-            break;
-        }
-        if (c == '"' || c == '\\') {
-            s += '\\';
-            s += c;
-        } else if (c == '\n') {
-            s += "\\n";
-        } else if (c == '\t') {
-            s += "\\t";
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            s += '?';
-        } else {
-            s += c;
-        }
+    std::string s;
+    for (char c : shorten(text)) {
+        if (c == '"' || c == '\\') s += '\\';
+        s += c;
     }
-    s += '"';
-    return s;
+    return '"' + printable(s) + '"';
 }
 
 namespace {
@@ -263,7 +247,7 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
         return;
     }
     if (n.is_sequence() && list_ok) {
-        std::map<std::string, std::string> where;  // key -> field of its entry
+        std::map<std::string, std::pair<std::string, const node*>> where;  // key -> field and node of its entry
         ctx.each_item(n, field, [&](const std::string& f, const node& item) {
             auto s = ctx.string(item, f);
             if (!s) return;
@@ -274,11 +258,15 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
             }
             std::string key = s->substr(0, eq);
             if (!accept_key(item, f, key)) return;
+            // The key and both places only: values here are often secrets.
             if (auto it = where.find(key); it != where.end()) {
-                ctx.value_error(item, f, *s, key + " is already set by " + it->second);
+                const node& first = *it->second.second;
+                ctx.error(item, f,
+                          quote(key) + ": duplicate key; already set at line " + std::to_string(first.line) + ":" +
+                              std::to_string(first.column) + " (" + it->second.first + ")");
                 return;
             }
-            where[key] = f;
+            where.emplace(key, std::pair{f, &item});
             out[key] = s->substr(eq + 1);
         });
         return;

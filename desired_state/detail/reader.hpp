@@ -24,10 +24,12 @@
 
 namespace driftless::desired_state::detail {
 
-// "a.b", "a" (prefix empty) and "a[3]" field paths.
+// "a.b", "a" (prefix empty) and "a[3]" field paths; a key longer than
+// max_echoed_chars is shortened, as it is only ever shown.
 [[nodiscard]] std::string join(const std::string& prefix, std::string_view key);
 [[nodiscard]] std::string index(const std::string& prefix, std::size_t i);
-// `"text"` with quotes, control characters escaped, long text shortened.
+// `"text"` with quotes, control characters escaped (printable), text longer
+// than max_echoed_chars shortened.
 [[nodiscard]] std::string quote(std::string_view text);
 // The closest candidate within a small edit distance, or "".
 [[nodiscard]] std::string closest(std::string_view word, std::span<const std::string_view> candidates);
