@@ -10,10 +10,10 @@
 namespace driftless::desired_state::detail {
 
 std::string join(const std::string& prefix, std::string_view key) {
-    if (prefix.empty()) return shorten(key);
+    if (prefix.empty()) return std::string(key);
     std::string s = prefix;
     s += '.';
-    s += shorten(key);
+    s += key;
     return s;
 }
 
@@ -53,6 +53,19 @@ std::string lower(std::string_view s) {
     return r;
 }
 
+// Each dotted part of a field path cut to max_echoed_chars: the parts are
+// keys from the file, and one may be a whole line of something else.
+std::string shorten_parts(std::string_view field) {
+    std::string out;
+    for (std::size_t start = 0;;) {
+        const std::size_t dot = field.find('.', start);
+        out += shorten(field.substr(start, dot == std::string_view::npos ? dot : dot - start));
+        if (dot == std::string_view::npos) return out;
+        out += '.';
+        start = dot + 1;
+    }
+}
+
 }  // namespace
 
 std::string closest(std::string_view word, std::span<const std::string_view> candidates) {
@@ -82,7 +95,7 @@ void context::error(const node& at, const std::string& field, std::string messag
         errors_.push_back({where(at), "", "too many errors; stopped after " + std::to_string(options_.max_errors)});
         return;
     }
-    errors_.push_back({where(at), field, std::move(message)});
+    errors_.push_back({where(at), shorten_parts(field), std::move(message)});
 }
 
 void context::value_error(const node& at, const std::string& field, std::string_view value, std::string message) {

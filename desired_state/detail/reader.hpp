@@ -24,8 +24,7 @@
 
 namespace driftless::desired_state::detail {
 
-// "a.b", "a" (prefix empty) and "a[3]" field paths; a key longer than
-// max_echoed_chars is shortened, as it is only ever shown.
+// "a.b", "a" (prefix empty) and "a[3]" field paths.
 [[nodiscard]] std::string join(const std::string& prefix, std::string_view key);
 [[nodiscard]] std::string index(const std::string& prefix, std::size_t i);
 // `"text"` with quotes, control characters escaped (printable), text longer
@@ -42,6 +41,8 @@ public:
     [[nodiscard]] const parse_options& options() const noexcept { return options_; }
     [[nodiscard]] source_location where(const node& n) const { return {path_, n.line, n.column}; }
 
+    // Records a diagnostic; each dotted part of `field` longer than
+    // max_echoed_chars is shortened (printable.hpp).
     void error(const node& at, const std::string& field, std::string message);
     // An error about a scalar value: `field: "value": message`.
     void value_error(const node& at, const std::string& field, std::string_view value, std::string message);
