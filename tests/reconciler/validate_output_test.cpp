@@ -40,6 +40,6 @@ TEST_CASE("validate prints keys and file names with control characters escaped")
     const std::string dir = t.root().string();
     CHECK(out == dir + "/evil.yaml:3:1: x\\nevil.yaml: converged\\x1b[2J: unknown key\n" +
                      dir + "/evil.yaml:4:1: \\u009b31m\\x07: unknown key\n" +
-                     dir + "/name\\x1b]0;pwned\\x07.yaml:2:1: invalid YAML: end of map flow not found\n"
+                     dir + "/name\\x1b]0;pwned\\x07.yaml:2:1: invalid YAML: end of sequence flow not found\n"
                      "0 resources in 2 files, 3 errors\n");
 }
