@@ -12,7 +12,9 @@ struct diagnostic {
     std::string field;     // dotted path inside the document, e.g. "ports[1]" or "resources.memory"; may be empty
     std::string message;   // what is wrong and, where it helps, what to do
 
-    // "path:line:col: field: message" (the field part omitted when empty).
+    // "path:line:col: field: message" (the field part omitted when empty),
+    // with control characters and invalid UTF-8 escaped (printable.hpp): one
+    // line, safe for a terminal.
     [[nodiscard]] std::string to_string() const;
     bool operator==(const diagnostic&) const = default;
 };

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "desired_state/detail/expand.hpp"
+#include "desired_state/printable.hpp"
 
 namespace driftless::desired_state::detail {
 
@@ -19,29 +20,12 @@ std::string join(const std::string& prefix, std::string_view key) {
 std::string index(const std::string& prefix, std::size_t i) { return prefix + "[" + std::to_string(i) + "]"; }
 
 std::string quote(std::string_view text) {
-    constexpr std::size_t max_shown = 80;
-    std::string s = "\"";
-    std::size_t shown = 0;
-    for (char c : text) {
-        if (shown++ == max_shown) {
-            s += "...";
-            break;
-        }
-        if (c == '"' || c == '\\') {
-            s += '\\';
-            s += c;
-        } else if (c == '\n') {
-            s += "\\n";
-        } else if (c == '\t') {
-            s += "\\t";
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            s += '?';
-        } else {
-            s += c;
-        }
+    std::string s;
+    for (char c : shorten(text)) {
+        if (c == '"' || c == '\\') s += '\\';
+        s += c;
     }
-    s += '"';
-    return s;
+    return '"' + printable(s) + '"';
 }
 
 namespace {
@@ -67,6 +51,19 @@ std::string lower(std::string_view s) {
     for (char& c : r)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return r;
+}
+
+// Each dotted part of a field path cut to max_echoed_chars: the parts are
+// keys from the file, and one may be a whole line of something else.
+std::string shorten_parts(std::string_view field) {
+    std::string out;
+    for (std::size_t start = 0;;) {
+        const std::size_t dot = field.find('.', start);
+        out += shorten(field.substr(start, dot == std::string_view::npos ? dot : dot - start));
+        if (dot == std::string_view::npos) return out;
+        out += '.';
+        start = dot + 1;
+    }
 }
 
 }  // namespace
@@ -98,7 +95,7 @@ void context::error(const node& at, const std::string& field, std::string messag
         errors_.push_back({where(at), "", "too many errors; stopped after " + std::to_string(options_.max_errors)});
         return;
     }
-    errors_.push_back({where(at), field, std::move(message)});
+    errors_.push_back({where(at), shorten_parts(field), std::move(message)});
 }
 
 void context::value_error(const node& at, const std::string& field, std::string_view value, std::string message) {
@@ -273,7 +270,7 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
         return;
     }
     if (n.is_sequence() && list_ok) {
-        std::map<std::string, std::string> where;  // key -> field of its entry
+        std::map<std::string, std::pair<std::string, const node*>> where;  // key -> field and node of its entry
         ctx.each_item(n, field, [&](const std::string& f, const node& item) {
             auto s = ctx.string(item, f);
             if (!s) return;
@@ -284,11 +281,15 @@ void read_string_map(context& ctx, const node& n, const std::string& field, bool
             }
             std::string key = s->substr(0, eq);
             if (!accept_key(item, f, key)) return;
+            // The key and both places only: values here are often secrets.
             if (auto it = where.find(key); it != where.end()) {
-                ctx.value_error(item, f, *s, key + " is already set by " + it->second);
+                const node& first = *it->second.second;
+                ctx.error(item, f,
+                          quote(key) + ": duplicate key; already set at line " + std::to_string(first.line) + ":" +
+                              std::to_string(first.column) + " (" + it->second.first + ")");
                 return;
             }
-            where[key] = f;
+            where.emplace(key, std::pair{f, &item});
             if (eq != std::string::npos) {
                 out[key] = s->substr(eq + 1);
             } else if (bare == bare_entry::empty) {

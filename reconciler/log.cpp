@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "desired_state/printable.hpp"
+
 namespace driftless::reconciler {
 
 namespace {
@@ -34,18 +36,47 @@ public:
     std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<json_formatter>(); }
 };
 
+// Escapes the message, then lets `inner` lay the line out. Messages are
+// built from text driftless does not control; escaping here covers every
+// call site at once.
+class escaping_formatter final : public spdlog::formatter {
+public:
+    explicit escaping_formatter(std::unique_ptr<spdlog::formatter> inner) : inner_(std::move(inner)) {}
+
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        const std::string safe = desired_state::printable(std::string_view(msg.payload.data(), msg.payload.size()));
+        spdlog::details::log_msg copy = msg;
+        copy.payload = spdlog::string_view_t(safe.data(), safe.size());
+        inner_->format(copy, dest);
+        // The colour sink reads where the level's colour goes from the message it passed in.
+        msg.color_range_start = copy.color_range_start;
+        msg.color_range_end = copy.color_range_end;
+    }
+    std::unique_ptr<spdlog::formatter> clone() const override {
+        return std::make_unique<escaping_formatter>(inner_->clone());
+    }
+
+private:
+    std::unique_ptr<spdlog::formatter> inner_;
+};
+
 }  // namespace
 
+std::unique_ptr<spdlog::formatter> make_log_formatter(const std::string& format) {
+    if (format == "json") return std::make_unique<escaping_formatter>(std::make_unique<json_formatter>());
+    if (format == "text") {
+        return std::make_unique<escaping_formatter>(
+            std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v"));
+    }
+    return nullptr;
+}
+
 status setup_logging(const std::string& format, const std::string& level) {
+    auto formatter = make_log_formatter(format);
+    if (!formatter) return error{"invalid", "--log-format \"" + format + "\": expected text or json"};
     auto logger = spdlog::stderr_color_mt("driftless");
     spdlog::set_default_logger(logger);
-    if (format == "json") {
-        logger->set_formatter(std::make_unique<json_formatter>());
-    } else if (format == "text") {
-        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
-    } else {
-        return error{"invalid", "--log-format \"" + format + "\": expected text or json"};
-    }
+    logger->set_formatter(std::move(formatter));
     const auto lvl = spdlog::level::from_str(level);
     if (lvl == spdlog::level::off && level != "off")
         return error{"invalid", "--log-level \"" + level + "\": expected trace, debug, info, warn or error"};

@@ -11,15 +11,14 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "desired_state/parse.hpp"
 #include "desired_state/policy.hpp"
+#include "desired_state/printable.hpp"
 #include "desired_state/store.hpp"
 #include "drivers/driver.hpp"
 #include "reconciler/log.hpp"
@@ -27,7 +26,7 @@
 #include "reconciler/sources.hpp"
 #include "reconciler/status_topic.hpp"
 #include "reconciler/status_server.hpp"
-#include "watchers/document_files.hpp"
+#include "watchers/directory_source.hpp"
 
 #ifndef DRIFTLESS_VERSION
 #define DRIFTLESS_VERSION "0.0.0"
@@ -282,7 +281,9 @@ int one_pass(const common_flags& f, bool dry_run) {
             return;
         }
         if (dry_run) {
-            for (const auto& a : r.plan.actions) std::printf("%s\n", reconciler::plan_line(a).c_str());
+            // Names and fields may come from engine labels: escaped like a log line.
+            for (const auto& a : r.plan.actions)
+                std::printf("%s\n", desired_state::printable(reconciler::plan_line(a)).c_str());
             if (r.plan.removals_held) std::printf("  (%s)\n", r.plan.guard_message.c_str());
             const auto changes = r.plan.actions.size();
             if (changes == 0 && r.plan.removals_held == 0) std::printf("converged: nothing to do\n");
@@ -400,19 +401,14 @@ int validate(const std::vector<std::string>& paths, const common_flags& f) {
     std::size_t files = 0;
     std::vector<std::string> read_errors;
     for (const auto& p : paths) {
-        std::vector<watchers::scan_error> errors;
-        auto found = watchers::list_document_files(p, errors);
-        for (const auto& e : errors) read_errors.push_back(e.to_string());
-        for (const auto& file : found) {
-            std::ifstream in(file, std::ios::binary);
-            if (!in) {
-                read_errors.push_back(file.string() + ": cannot read");
-                continue;
-            }
-            std::ostringstream text;
-            text << in.rdbuf();
+        // The same reading as `run`: symlinks leading out of the folder,
+        // oversized files and the walk's caps are errors here too.
+        watchers::directory_source source(p);
+        auto scanned = source.scan();
+        for (const auto& e : scanned.errors) read_errors.push_back(e.to_string());
+        for (auto& change : scanned.changes) {
             ++files;
-            (void)store.put(file.string(), text.str());
+            (void)store.put(change.doc_id, std::move(change.text));
         }
     }
     auto snap = store.current();

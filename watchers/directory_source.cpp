@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <system_error>
 #include <utility>
 
@@ -51,9 +54,14 @@ private:
     int fd_;
 };
 
-bool is_at_or_under(const std::string& id, const std::string& prefix) {
-    return id == prefix || (id.size() > prefix.size() && id.starts_with(prefix) &&
-                            (prefix.ends_with('/') || id[prefix.size()] == '/'));
+// Where the file open as `fd` is, as the kernel names it ("" with errno set).
+std::string opened_path(int fd) {
+    const std::string link = "/proc/self/fd/" + std::to_string(fd);
+    std::string where(PATH_MAX, '\0');
+    const ssize_t n = ::readlink(link.c_str(), where.data(), where.size());
+    if (n < 0 || static_cast<std::size_t>(n) >= where.size()) return {};
+    where.resize(static_cast<std::size_t>(n));
+    return where;
 }
 
 }  // namespace
@@ -102,6 +110,18 @@ directory_source::read_status directory_source::read(const std::filesystem::path
     // made between the stat above and this read is seen by the next scan.
     if (::fstat(fd.get(), &st) != 0) return fail("cannot read: " + os_message(errno));
     if (!S_ISREG(st.st_mode)) return fail("not a regular file; not read");
+    // The walk checked where each symlink led; a symlink re-pointed since
+    // (at /etc/shadow, say) is caught here, on the file actually open,
+    // before a byte is read. The root may have been re-pointed too
+    // (git-sync), hence the second look.
+    if (!root_is_file_) {
+        const std::string where = opened_path(fd.get());
+        if (where.empty()) return fail("cannot read: cannot tell where the file is: " + os_message(errno));
+        if (!is_at_or_under(where, real_root_.native())) {
+            std::unique_ptr<char, decltype(&std::free)> now(::realpath(root_.c_str(), nullptr), &std::free);
+            if (!now || !is_at_or_under(where, now.get())) return fail(std::string(outside_root_message));
+        }
+    }
     const file_identity identity = identity_of(st);
 
     text.clear();
@@ -124,7 +144,7 @@ directory_source::read_status directory_source::read(const std::filesystem::path
 
 scan_result directory_source::scan() {
     scan_result out;
-    const document_tree tree = walk_documents(root_, out.errors);
+    const document_tree tree = walk_documents(root_, out.errors, options_.walk);
     std::sort(out.errors.begin(), out.errors.end());
     // A document the walk could not follow is read afresh when it can be
     // again, even if it points back at the very same file: its error must
@@ -141,8 +161,10 @@ scan_result directory_source::scan() {
     }
     folders_ = tree.folders;
     root_is_file_ = tree.root_is_file;
+    real_root_ = tree.real_root;
 
-    // Folders and symlinks that failed in the walk: what was under them stays.
+    // Folders and symlinks that failed in the walk: what was under them
+    // stays. A walk stopped by a cap reports the root: everything stays.
     std::vector<std::string> kept;
     for (const auto& e : out.errors) kept.push_back(e.path);
 

@@ -13,9 +13,12 @@
 // "examples/hello/web.yaml:3:1: ...". A root that is a file is its own doc_id.
 //
 // Safety (DESIGN.md §5): only a file that is no longer there is erased.
-//   - A file that cannot be read (permission, broken symlink, not a regular
-//     file, larger than `max_document_bytes`) is an error for its doc_id; the
-//     last text reported for it stands.
+//   - A file that cannot be read (permission, broken symlink, a symlink
+//     leading outside the root, not a regular file, larger than
+//     `max_document_bytes`) is an error for its doc_id; the last text
+//     reported for it stands. Where a file really is is checked again on the
+//     open file, so a symlink re-pointed after the walk is not read either.
+//   - A walk stopped by a `walk_limits` cap erases nothing.
 //   - Documents under a folder that cannot be listed are kept.
 //   - When the root itself cannot be read (a missing mount), the scan reports
 //     that error and changes nothing.
@@ -70,6 +73,8 @@ struct source_options {
     // Larger files are not read: an error for that doc_id. The default is
     // desired_state::parse_options::max_bytes.
     std::uint64_t max_document_bytes = 4 * 1024 * 1024;
+    // Beyond these the walk stops: an error for the root, nothing erased.
+    walk_limits walk;
 };
 
 class directory_source {
@@ -110,6 +115,7 @@ private:
     std::map<std::string, cached_file> cache_;         // doc_id -> what that text was read from
     std::set<std::string> errored_;                    // paths that had an error in the last scan
     std::vector<walked_folder> folders_;
+    std::filesystem::path real_root_;                  // the last walk's
     bool root_is_file_ = false;
 };
 

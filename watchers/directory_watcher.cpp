@@ -41,7 +41,7 @@ public:
             // Watch before the first scan, so a change made while it reads is
             // an event rather than lost.
             std::vector<scan_error> ignored;
-            const document_tree tree = walk_documents(source_.root(), ignored);
+            const document_tree tree = walk_documents(source_.root(), ignored, options_.source.walk);
             (void)sync_watches(tree.folders, tree.root_is_file);
         }
         scan_result first = source_.scan();

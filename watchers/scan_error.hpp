@@ -6,14 +6,17 @@
 #include <compare>
 #include <string>
 
+#include "desired_state/printable.hpp"
+
 namespace driftless::watchers {
 
 struct scan_error {
     std::string path;     // as a user would type it: the root as given, then the relative path
     std::string message;  // what went wrong, e.g. "cannot read: Permission denied"
 
-    // "path: message"
-    [[nodiscard]] std::string to_string() const { return path + ": " + message; }
+    // "path: message", with control characters and invalid UTF-8 in file
+    // names escaped (desired_state/printable.hpp): one line, safe for a terminal.
+    [[nodiscard]] std::string to_string() const { return desired_state::printable(path + ": " + message); }
     auto operator<=>(const scan_error&) const = default;
 };
 

@@ -27,7 +27,8 @@ namespace driftless::desired_state::detail {
 // "a.b", "a" (prefix empty) and "a[3]" field paths.
 [[nodiscard]] std::string join(const std::string& prefix, std::string_view key);
 [[nodiscard]] std::string index(const std::string& prefix, std::size_t i);
-// `"text"` with quotes, control characters escaped, long text shortened.
+// `"text"` with quotes, control characters escaped (printable), text longer
+// than max_echoed_chars shortened.
 [[nodiscard]] std::string quote(std::string_view text);
 // The closest candidate within a small edit distance, or "".
 [[nodiscard]] std::string closest(std::string_view word, std::span<const std::string_view> candidates);
@@ -52,6 +53,8 @@ public:
     [[nodiscard]] const compose_scope* compose() const noexcept { return compose_ ? &*compose_ : nullptr; }
     [[nodiscard]] std::vector<companion>& companions() noexcept { return companions_; }
 
+    // Records a diagnostic; each dotted part of `field` longer than
+    // max_echoed_chars is shortened (printable.hpp).
     void error(const node& at, const std::string& field, std::string message);
     // An error about a scalar value: `field: "value": message`. When the
     // scalar was written with a variable, the text as written is shown

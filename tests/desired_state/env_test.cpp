@@ -20,7 +20,7 @@ TEST_CASE("env") {
     SUBCASE("errors") {
         CHECK(errors(svc("env:\n  - A=1\n  - B\n  - A=2\n  - =x\n")) ==
               strings{"web.yaml:5:5: env[1]: \"B\": expected KEY=VALUE",
-                      "web.yaml:6:5: env[2]: \"A=2\": A is already set by env[0]",
+                      "web.yaml:6:5: env[2]: \"A\": duplicate key; already set at line 4:5 (env[0])",
                       "web.yaml:7:5: env[3]: empty key"});
         CHECK(errors(svc("env:\n  A: 1\n  A: 2\n  B: [x]\n")) ==
               strings{"web.yaml:5:3: env.A: duplicate key; already defined at line 4:3",

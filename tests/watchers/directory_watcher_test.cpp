@@ -303,6 +303,44 @@ TEST_CASE("directory_watcher on a subfolder of a git-sync checkout") {
     CHECK_FALSE(h.erased(t.id("repo/deploy/web.yaml")));
 }
 
+TEST_CASE("directory_watcher and git-sync swapping a checkout inside the watched folder") {
+    temp_tree t;
+    t.write(".worktrees/h1/web.yaml", "w1");
+    t.symlink(".worktrees/h1", "repo");
+    harness h(t.root());
+    h.start();
+    REQUIRE(h.view == std::map<std::string, std::string>{{t.id("repo/web.yaml"), "w1"}});
+    REQUIRE(h.errors.empty());
+
+    t.write(".worktrees/h2/web.yaml", "w2");
+    t.symlink(".worktrees/h2", "repo-tmp");
+    t.rename("repo-tmp", "repo");
+    t.remove(".worktrees/h1");
+    CHECK(h.run_until([&] { return h.has(t.id("repo/web.yaml"), "w2"); }));
+    CHECK(h.errors.empty());
+    CHECK_FALSE(h.erased(t.id("repo/web.yaml")));
+}
+
+TEST_CASE("directory_watcher neither walks nor watches a symlink out of the watched folder") {
+    temp_tree t;
+    temp_tree elsewhere;
+    for (int i = 0; i < 40; ++i) elsewhere.write("tree/d" + std::to_string(i) + "/x.yaml", "x");
+    t.write("web.yaml", "w1");
+    t.symlink(elsewhere.path("tree").string(), "big");
+    harness h(t.root());
+    h.start();
+    CHECK(h.view == std::map<std::string, std::string>{{t.id("web.yaml"), "w1"}});
+    CHECK(h.errors == std::vector<scan_error>{{t.id("big"), "symlink leads outside the watched folder; not followed"}});
+    // The root and the folder holding its entry; none of the 41 folders out there.
+    CHECK(h.watcher().stats().watches <= 3);
+
+    // Pointed back inside, it is followed and its error clears.
+    t.write("inner/db.yaml", "d1");
+    t.remove("big");
+    t.symlink("inner", "big");
+    CHECK(h.run_until([&] { return h.has(t.id("big/db.yaml"), "d1") && h.errors.empty(); }));
+}
+
 TEST_CASE("directory_watcher on a file") {
     temp_tree t;
     t.write("web.yaml", "v1");
