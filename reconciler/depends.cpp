@@ -173,6 +173,7 @@ void apply(plan& p, std::map<resource_key, std::size_t>& index_of, const desired
             const auto it = have.find(key.name);
             if (it == have.end() || it->second->spec_hash != entry.hash) continue;
             const actual_object& self = *it->second;
+            if (self.self_healing) continue;   // swarm: an update with the same spec restarts nothing
             for (const auto& [dep, c] : svc->depends_on_conditions) {
                 if (!c.restart) continue;
                 std::string reason;
