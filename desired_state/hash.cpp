@@ -20,16 +20,6 @@ const char* to_string(pull_policy p) {
     return "?";
 }
 
-const char* to_string(restart_policy r) {
-    switch (r) {
-    case restart_policy::no: return "no";
-    case restart_policy::always: return "always";
-    case restart_policy::on_failure: return "on-failure";
-    case restart_policy::unless_stopped: return "unless-stopped";
-    }
-    return "?";
-}
-
 const char* to_string(mount_type t) {
     switch (t) {
     case mount_type::bind: return "bind";
@@ -206,6 +196,17 @@ json service_json(const service& s) {
 }
 
 }  // namespace
+
+const char* to_string(restart_policy r) noexcept {
+    switch (r) {
+    case restart_policy::no: return "no";
+    case restart_policy::always: return "always";
+    case restart_policy::on_failure: return "on-failure";
+    case restart_policy::unless_stopped: return "unless-stopped";
+    }
+    return "?";
+}
+
 
 json canonical_json(const spec& s) {
     json body;

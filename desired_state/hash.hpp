@@ -17,6 +17,8 @@
 namespace driftless::desired_state {
 
 [[nodiscard]] nlohmann::json canonical_json(const spec& s);
+// A restart policy as the spec writes it: "no", "always", "on-failure", "unless-stopped".
+[[nodiscard]] const char* to_string(restart_policy r) noexcept;
 [[nodiscard]] std::string spec_hash(const spec& s);
 
 // A canonical JSON (as canonical_json gives it, or as read back from an

@@ -349,12 +349,14 @@ asio::awaitable<status> docker_driver::remove(const actual_object& have) {
 asio::awaitable<status> docker_driver::watch_events(event_handler on_event) {
     auto cancel = std::make_shared<stream_cancel>();
     events_cancel_ = cancel;
-    // Only the events that can leave an owned container away from its spec:
+    // Only the events that can leave an owned container away from its spec,
+    // and its health changing (depends_on: service_healthy waits for it):
     // the creates and starts of driftless's own actions would each ask for a
-    // pass that finds nothing to do. Podman names its events differently
+    // pass that finds nothing to do. The engine matches "health_status"
+    // against "health_status: healthy" and the like. Podman names its events differently
     // (it says "died"), so it gets every event of owned containers.
     std::map<std::string, std::vector<std::string>> filters{{"label", {std::string(labels::owner) + "=" + options_.owner}}};
-    if (options_.flavour == engine_flavour::docker) filters["event"] = {"die", "destroy", "oom", "pause", "rename", "update"};
+    if (options_.flavour == engine_flavour::docker) filters["event"] = {"die", "destroy", "oom", "pause", "rename", "update", "health_status"};
     const std::string target = "/events" + query_string({{"filters", filters_json(filters)}});
     line_handler each = [&on_event](std::string_view line) -> status {
         // A container removed ("destroy"; podman says "remove") will not

@@ -20,7 +20,8 @@ enum class naming {
 };
 
 // Each parser fills kind, name, id (volumes: their name), owner, spec_hash,
-// spec_json from the labels. Containers also get state, and running =
+// spec_json from the labels. Containers also get state, created, health and
+// exit_code (the last two read from the Status text), and running =
 // state == "running"; a container labelled io.driftless.replicas=0 is
 // reported running = true (there is nothing to start) with
 // tasks_desired = 0. An answer that is not the documented JSON shape is an

@@ -55,6 +55,11 @@ struct actual_object {
     std::uint64_t version = 0;     // swarm: version index for updates
     bool self_healing = false;     // swarm: the runtime restarts tasks itself; never `start`ed
     std::string image_digest;      // io.driftless.image-digest label: what a `pull: always` create pulled
+    // Containers, read from the list's Status text and Created time (no
+    // inspect): what depends_on conditions wait for.
+    std::string health;            // "" (no healthcheck, or not running) | starting | healthy | unhealthy
+    int exit_code = -1;            // state exited: its exit code; -1 when not known
+    std::int64_t created = 0;      // Unix seconds the container was created; 0 when not known
 
     [[nodiscard]] resource_key key() const { return {kind, name}; }
 };

@@ -83,6 +83,12 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
         } else if (!b.due(a.key, now)) {
             const auto* s = b.find(a.key);
             finish(i, outcome::skipped, "backing off after: " + (s ? s->last_error : std::string("an error")));
+        } else if (a.type == action_type::wait && !a.failure.empty()) {
+            // Past its deadline, or a spec that cannot work: a failure, retried with backoff.
+            finish(i, outcome::failed, a.failure, "dependency");
+            b.fail(a.key, now, a.failure);
+        } else if (a.type == action_type::wait) {
+            finish(i, outcome::skipped, a.reason);
         }
     }
 
@@ -117,6 +123,8 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
                                if (e) {
                                    r = {outcome::failed, "internal error", "internal"};
                                    try { std::rethrow_exception(e); } catch (const std::exception& ex) { r.message = ex.what(); } catch (...) {}
+                               } else if (s.ok() && !a.failure.empty()) {
+                                   r = {outcome::failed, a.failure, "dependency"};
                                } else if (s.ok()) {
                                    r = {outcome::succeeded, {}, {}};
                                } else {

@@ -110,6 +110,8 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     }
     auto diff_opts = options_.diff;
     diff_opts.digests = &digests_;
+    // Compared with the engine's Created times, which are wall-clock.
+    diff_opts.now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     r.plan = diff(*desired, listed->objects, unowned, diff_opts);
     if (!r.plan.guard_message.empty() && r.plan.guard_message != status_.guard_message)
         spdlog::warn("{}", r.plan.guard_message);

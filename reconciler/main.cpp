@@ -6,6 +6,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <condition_variable>
 #include <cstdio>
@@ -58,6 +61,7 @@ struct common_flags {
     std::vector<std::string> env_allow;        // --env-allow NAME|PREFIX*: variables specs may read
     bool kafka_env = false;                    // --kafka-env: Kafka records expand variables too
     std::vector<std::string> profiles;         // --profile NAME: compose profiles enabled
+    std::string dependency_timeout = "5m";
 };
 
 // How documents are read, from the flags: which variables ${VAR} sees
@@ -141,7 +145,18 @@ void add_source_flags(CLI::App* cmd, common_flags& f) {
         ->capture_default_str();
 }
 
+void add_dependency_timeout_flag(CLI::App* cmd, common_flags& f) {
+    cmd->add_option("--dependency-timeout", f.dependency_timeout,
+                    "How long a depends_on service_healthy dependency may take to turn healthy after it is created")
+        ->envname("DRIFTLESS_DEPENDENCY_TIMEOUT")
+        ->check([](const std::string& v) {
+            return parse_duration_flag(v) ? std::string() : "expected a duration such as 90s or 5m, got \"" + v + "\"";
+        })
+        ->capture_default_str();
+}
+
 void add_apply_flags(CLI::App* cmd, common_flags& f) {
+    add_dependency_timeout_flag(cmd, f);
     cmd->add_option("--parallel", f.parallel, "Actions in flight at once")
         ->envname("DRIFTLESS_PARALLEL")
         ->check(CLI::Range(1, 256))
@@ -246,11 +261,34 @@ reconciler::loop_options loop_options_of(const common_flags& f) {
     o.diff.allow_empty = f.allow_empty;
     o.diff.allow_mass_prune = f.allow_mass_prune;
     o.diff.max_prune = f.max_prune;
+    // Checked by the flag's validator.
+    o.diff.dependency_timeout = std::chrono::duration_cast<std::chrono::seconds>(
+        parse_duration_flag(f.dependency_timeout).value_or(std::chrono::minutes(5)));
     return o;
 }
 
 void print_source_errors(const desired_state::snapshot& snap) {
     for (const auto& e : snap.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+}
+
+// `apply`'s passes: one, and more while the only thing left is dependents
+// waiting on a depends_on condition (a dependency turning healthy, a one-shot
+// running), for at most the dependency timeout and a minute: a wait past its
+// deadline is a failure, which ends it.
+asio::awaitable<reconciler::pass_result> apply_passes(reconciler::loop& l, std::chrono::seconds dependency_timeout) {
+    const auto give_up = std::chrono::steady_clock::now() + dependency_timeout + std::chrono::minutes(1);
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    for (;;) {
+        auto r = co_await l.pass(false);
+        bool waiting = false, failed = false;
+        for (std::size_t i = 0; i < r.report.results.size(); ++i) {
+            if (r.report.results[i].result == reconciler::outcome::failed) failed = true;
+            if (r.plan.actions[i].type == reconciler::action_type::wait) waiting = true;
+        }
+        if (!r.engine_ok || failed || !waiting || std::chrono::steady_clock::now() >= give_up) co_return r;
+        pause.expires_after(std::chrono::seconds(1));
+        co_await pause.async_wait(asio::use_awaitable);
+    }
 }
 
 // One pass with or without execution; the exit code per DESIGN.md §6.
@@ -269,7 +307,8 @@ int one_pass(const common_flags& f, bool dry_run) {
     auto snap = s->store.current();
     print_source_errors(*snap);
     int code = 1;
-    asio::co_spawn(s->io, s->loop->pass(dry_run), [&](std::exception_ptr e, reconciler::pass_result r) {
+    auto passes = dry_run ? s->loop->pass(true) : apply_passes(*s->loop, loop_options_of(f).diff.dependency_timeout);
+    asio::co_spawn(s->io, std::move(passes), [&](std::exception_ptr e, reconciler::pass_result r) {
         s->srcs.stop();   // Kafka sources would otherwise keep posting
         if (s->status) s->status->stop(std::chrono::seconds(5));
         if (e) {
@@ -454,8 +493,9 @@ int main(int argc, char** argv) {
     plan->add_option("--max-prune", plan_flags.max_prune, "As for apply")->envname("DRIFTLESS_MAX_PRUNE");
     plan->add_flag("--allow-empty", plan_flags.allow_empty, "As for apply")->envname("DRIFTLESS_ALLOW_EMPTY");
     plan->add_flag("--allow-mass-prune", plan_flags.allow_mass_prune, "As for apply")->envname("DRIFTLESS_ALLOW_MASS_PRUNE");
+    add_dependency_timeout_flag(plan, plan_flags);
 
-    auto* apply = app.add_subcommand("apply", "Run one pass, then exit 0 when converged, 1 on any error");
+    auto* apply = app.add_subcommand("apply", "Run one pass (more while dependents wait on depends_on conditions), then exit 0 when converged, 1 on any error");
     add_source_flags(apply, apply_flags);
     add_apply_flags(apply, apply_flags);
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "desired_state/hash.hpp"
+#include "reconciler/depends.hpp"
 
 namespace driftless::reconciler {
 
@@ -20,6 +21,7 @@ const char* to_string(action_type t) noexcept {
     case action_type::remove: return "remove";
     case action_type::conflict: return "conflict";
     case action_type::drifted: return "drifted";
+    case action_type::wait: return "wait";
     }
     return "?";
 }
@@ -190,6 +192,7 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
     // Wanted objects: create, update, start, conflict, drifted.
     std::map<resource_key, std::size_t> index_of;     // key -> its action
     std::map<action_type, std::size_t> waiting;       // held by the sync gate, by type
+    const auto one_shots = depends::one_shots(desired);
     for (const auto& [key, entry] : desired.resources) {
         while (h != have.end() && h->before(key)) ++h;
         const actual_object* found = nullptr;
@@ -243,6 +246,17 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
             a.want = entry;
             a.have = *found;
             a.reason = "not running (" + (found->state.empty() ? std::string("stopped") : found->state) + ")";
+            if (one_shots.count(key.name)) {
+                // A one-shot that ran to completion stays exited: running it
+                // again every pass is not healing it. A failed one is run
+                // again, with backoff, and reported failing meanwhile.
+                if (depends::completed(*found)) continue;
+                if (found->state == "exited" && found->exit_code > 0) {
+                    a.failure = "exited with code " + std::to_string(found->exit_code) +
+                                " (a depends_on service_completed_successfully dependency)";
+                    a.reason = a.failure + "; run again";
+                }
+            }
         } else {
             continue;
         }
@@ -256,6 +270,7 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         index_of[key] = out.actions.size();
         out.actions.push_back(std::move(a));
     }
+    depends::apply(out, index_of, desired, actual, options);
 
     // Owned objects no longer wanted: remove, unless a guard holds them back.
     std::vector<action> removals;
@@ -311,12 +326,13 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
     auto wait_for = [&](action& a, const resource_key& dep) {
         if (auto it = index_of.find(dep); it != index_of.end()) {
             const auto& d = out.actions[it->second];
-            if (d.type == action_type::create || d.type == action_type::update || d.type == action_type::start)
+            if (d.type == action_type::create || d.type == action_type::update || d.type == action_type::start ||
+                d.type == action_type::wait)
                 a.after.push_back(it->second);
         }
     };
     for (auto& a : out.actions) {
-        if (a.key.kind != kind::service || !a.want) continue;
+        if (a.key.kind != kind::service || !a.want || a.type == action_type::wait) continue;
         const auto* svc = a.want->spec.as_service();
         if (!svc) continue;
         for (const auto& n : svc->networks) wait_for(a, {kind::network, n});

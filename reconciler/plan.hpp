@@ -5,7 +5,9 @@
 // from I/O"). The executor carries a plan out; the loop decides when.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +29,7 @@ enum class action_type {
     remove,     // - owned, no longer desired
     conflict,   // ! an unowned object holds a wanted name: never touched
     drifted,    // ~ a change driftless will not make by itself (reported only)
+    wait,       // ~ a create, update or start held until a depends_on condition holds (reported only)
 };
 
 [[nodiscard]] const char* to_string(action_type t) noexcept;
@@ -39,6 +42,10 @@ struct action {
     std::optional<actual_object> have;      // update, start, remove, conflict, drifted
     std::string reason;                     // for a person: why this action
     std::vector<std::size_t> after;         // indexes of actions that must succeed first
+    // Not empty: the action counts as failed with this message (and backs
+    // off) even when carried out: a wait past its deadline, a one-shot
+    // container that exited non-zero and is run again.
+    std::string failure;
 };
 
 // Why actions were held back in a pass (DESIGN.md §5): removals by the
@@ -67,6 +74,11 @@ struct diff_options {
     // What registries said about `pull: always` images; a container made
     // from another digest of its tag is updated (DESIGN.md §4).
     const registry_digests* digests = nullptr;
+    // depends_on conditions: the wall clock in Unix seconds (0 = no
+    // deadline), and how long a dependency may take to turn healthy after
+    // its container was created before its dependents are failed.
+    std::int64_t now = 0;
+    std::chrono::seconds dependency_timeout{300};
 };
 
 // Computes the plan that brings `actual` to `desired`.
@@ -75,6 +87,8 @@ struct diff_options {
 // The sync gate (DESIGN.md §5): keys in desired.unsynced get no action at
 // all, and while !desired.synced nothing is removed; both are counted in
 // removals_held under guard::not_synced. Everything else converges.
+// depends_on conditions hold dependents back as `wait` actions, and leave
+// completed one-shot dependencies exited (reconciler/depends.hpp).
 [[nodiscard]] plan diff(const desired_state::snapshot& desired, const std::vector<actual_object>& actual,
                         const std::vector<actual_object>& unowned, const diff_options& options = {});
 

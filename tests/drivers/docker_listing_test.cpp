@@ -127,3 +127,29 @@ TEST_CASE("docker listing: unowned objects with wanted names") {
     CHECK(found[0].name == "web");
     CHECK(found[1].name == "cache");
 }
+
+TEST_CASE("docker listing: health and exit code from the Status text, and the Created time") {
+    auto r = parse_container_list(R"json([
+      {"Id": "a1", "Names": ["/db"], "State": "running", "Status": "Up 3 seconds (healthy)", "Created": 1700000000},
+      {"Id": "a2", "Names": ["/starting"], "State": "running", "Status": "Up Less than a second (health: starting)"},
+      {"Id": "a3", "Names": ["/sick"], "State": "running", "Status": "Up 2 minutes (unhealthy)"},
+      {"Id": "a4", "Names": ["/plain"], "State": "running", "Status": "Up 2 minutes"},
+      {"Id": "a5", "Names": ["/init"], "State": "exited", "Status": "Exited (0) 5 seconds ago"},
+      {"Id": "a6", "Names": ["/crashed"], "State": "exited", "Status": "Exited (137) About a minute ago"},
+      {"Id": "a7", "Names": ["/new"], "State": "created", "Status": "Created"}
+    ])json",
+                                  naming::by_engine);
+    REQUIRE(r.ok());
+    REQUIRE(r->size() == 7);
+    CHECK((*r)[0].health == "healthy");
+    CHECK((*r)[0].created == 1700000000);
+    CHECK((*r)[0].exit_code == -1);
+    CHECK((*r)[1].health == "starting");
+    CHECK((*r)[1].created == 0);
+    CHECK((*r)[2].health == "unhealthy");
+    CHECK((*r)[3].health == "");
+    CHECK((*r)[4].exit_code == 0);
+    CHECK((*r)[4].health == "");
+    CHECK((*r)[5].exit_code == 137);
+    CHECK((*r)[6].exit_code == -1);
+}
