@@ -5,6 +5,8 @@
 
 #include <nettle/sha2.h>
 
+#include "desired_state/installation_key.hpp"
+
 namespace driftless::desired_state {
 
 namespace {
@@ -250,10 +252,30 @@ json without_defaults(json j) {
     return j;
 }
 
+json redacted(json canonical) {
+    if (!canonical.is_object()) return canonical;
+    const auto body = canonical.find("spec");
+    if (body == canonical.end() || !body->is_object()) return canonical;
+    // The fields that hold secrets: env values (passwords, tokens) and
+    // driver options (a CIFS volume's password). Keys stay, so a change
+    // is still named.
+    for (const char* field : {"env", "driver_opts"}) {
+        const auto it = body->find(field);
+        if (it == body->end() || !it->is_object()) continue;
+        for (auto& value : *it)
+            if (value.is_string()) value = redact_secret(value.get<std::string>());
+    }
+    return canonical;
+}
+
 std::string spec_hash(const spec& s) {
     // Same bytes as dump() for valid UTF-8 (all parsed text is); "replace"
     // only keeps a hand-built spec with broken UTF-8 from throwing.
     std::string text = canonical_json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    // Keyed, since the hash is published (labels, the state API, the status
+    // topic): an unkeyed hash of a spec lets anyone try candidate secrets
+    // against it.
+    if (const std::string& key = installation_key(); !key.empty()) return hmac_sha256_hex(key, text);
     // Nettle rather than OpenSSL: one hash function, without OpenSSL 3's
     // provider machinery (2 MB more resident for the life of the process).
     sha256_ctx ctx;

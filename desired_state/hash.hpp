@@ -2,10 +2,11 @@
 //
 // canonical_json has every default filled in, maps with sorted keys, and
 // order-free lists sorted, so equal meaning gives equal JSON. spec_hash is
-// the lowercase hex SHA-256 of its compact dump; it is written into the
-// io.driftless.spec-hash label and must stay stable across runs and builds:
-// changing the canonical form is a breaking change (every object would be
-// recreated once).
+// the lowercase hex HMAC-SHA256 of its compact dump under the installation
+// key (installation_key.hpp), or its plain SHA-256 when no key is set; it is
+// written into the io.driftless.spec-hash label and must stay stable across
+// runs and builds: changing the canonical form or the key is a breaking
+// change (every object would be recreated once).
 #pragma once
 
 #include <string>
@@ -28,5 +29,12 @@ namespace driftless::desired_state {
 // exactly when their sparse forms do (a field absent from one is its
 // default). Not hashed: spec_hash stays on the full form.
 [[nodiscard]] nlohmann::json without_defaults(nlohmann::json canonical);
+
+// A canonical JSON with every secret value replaced by redact_secret's
+// digest: spec.env values and spec.driver_opts values. This is the only
+// form that leaves the process (the io.driftless.spec label, `plan`), so a
+// secret is never readable by whoever can read labels. Idempotent only on
+// values not yet redacted: apply it once.
+[[nodiscard]] nlohmann::json redacted(nlohmann::json canonical);
 
 }  // namespace driftless::desired_state

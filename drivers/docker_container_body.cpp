@@ -84,7 +84,7 @@ json endpoint_config(std::string_view network, std::string_view spec_name) {
     return {{"Aliases", json::array({std::string(spec_name)})}};
 }
 
-json container_create_body(const ds::spec& s, std::string_view hash, std::string_view owner,
+json container_create_body(const ds::spec& s, std::string_view hash, const ownership& who,
                            std::string_view spec_json) {
     const ds::service& svc = *s.as_service();
     json body = json::object();
@@ -97,7 +97,7 @@ json container_create_body(const ds::spec& s, std::string_view hash, std::string
         body["Env"] = std::move(env);
     }
     json labels = json::object();
-    for (const auto& [k, v] : object_labels(s, hash, owner, spec_json)) labels[k] = v;
+    for (const auto& [k, v] : object_labels(s, hash, who, spec_json)) labels[k] = v;
     if (svc.replicas == 0) labels[replicas_label] = "0";
     body["Labels"] = std::move(labels);
     if (!svc.user.empty()) body["User"] = svc.user;

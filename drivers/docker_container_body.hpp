@@ -10,6 +10,7 @@
 
 #include "desired_state/result.hpp"
 #include "desired_state/spec.hpp"
+#include "drivers/ownership.hpp"
 
 namespace driftless::drivers::docker {
 
@@ -36,7 +37,7 @@ inline constexpr const char* replicas_label = "io.driftless.replicas";
 //   healthcheck Healthcheck, stop_grace_period StopTimeout (seconds,
 //   rounded up).
 [[nodiscard]] nlohmann::json container_create_body(const desired_state::spec& s, std::string_view hash,
-                                                   std::string_view owner, std::string_view spec_json);
+                                                   const ownership& who, std::string_view spec_json);
 
 // One entry of HostConfig.Mounts (the same shape is a Swarm
 // ContainerSpec.Mounts entry): Type, Source (not for tmpfs), Target,

@@ -56,13 +56,9 @@ bool lacks_image(const error& e) {
 }  // namespace
 
 docker_driver::docker_driver(asio::any_io_executor ex, docker_driver_options options)
-    : options_(std::move(options)), client_(std::move(ex), options_.host, options_.timeout) {}
+    : options_(std::move(options)), who_(options_.owner, options_.key), client_(std::move(ex), options_.host, options_.timeout) {}
 
 docker_driver::~docker_driver() = default;
-
-status docker_driver::refuse_unless_owned(const actual_object& have, const char* action) const {
-    return drivers::refuse_unless_owned(have, options_.owner, action);
-}
 
 // ---- reading ---------------------------------------------------------------
 
@@ -85,14 +81,14 @@ asio::awaitable<result<actual_state>> docker_driver::list() {
     auto c = list_reader_.read(containers->body, naming::by_label, containers->body.capacity());
     list_storage_ = std::move(containers->body);
     if (!c) co_return std::move(c).err();
-    // The engine's label filter already did this; checking again costs
-    // nothing and keeps "owned only" true whatever it returns.
+    // The engine's label filter only narrows the list: labels are anyone's
+    // to write, so each object's MAC decides.
     for (auto& o : *c)
-        if (o.owner == options_.owner) out.objects.push_back(std::move(o));
+        if (who_.owns(o)) out.objects.push_back(std::move(o));
 
-    auto n = co_await list_owned_networks(client_, options_.owner);
+    auto n = co_await list_owned_networks(client_, who_);
     if (!n) co_return std::move(n).err();
-    auto v = co_await list_owned_volumes(client_, options_.owner);
+    auto v = co_await list_owned_volumes(client_, who_);
     if (!v) co_return std::move(v).err();
     for (auto& o : *n) out.objects.push_back(std::move(o));
     for (auto& o : *v) out.objects.push_back(std::move(o));
@@ -107,7 +103,7 @@ asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_unowned(
 
     std::vector<actual_object> out;
     auto keep = [&](std::vector<actual_object> found, const std::set<std::string>& names) {
-        for (auto& o : unowned_named(std::move(found), names, options_.owner)) out.push_back(std::move(o));
+        for (auto& o : unowned_named(std::move(found), names, who_)) out.push_back(std::move(o));
     };
 
     if (const auto it = wanted.find(ds::kind::service); it != wanted.end()) {
@@ -128,8 +124,8 @@ asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_unowned(
         const auto it = wanted.find(k);
         if (it == wanted.end()) continue;
         result<std::vector<actual_object>> found = std::vector<actual_object>{};
-        if (k == ds::kind::network) found = co_await find_unowned_networks(client_, it->second, options_.owner);
-        else found = co_await find_unowned_volumes(client_, it->second, options_.owner);
+        if (k == ds::kind::network) found = co_await find_unowned_networks(client_, it->second, who_);
+        else found = co_await find_unowned_volumes(client_, it->second, who_);
         if (!found) co_return std::move(found).err();
         for (auto& o : *found) out.push_back(std::move(o));
     }
@@ -224,7 +220,7 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
         pulled = std::move(*img);
     }
 
-    json create_body = container_create_body(s, want.hash, options_.owner, spec_label(s));
+    json create_body = container_create_body(s, want.hash, who_, spec_label(s));
     if (pulled && !pulled->empty()) create_body["Labels"][labels::image_digest] = *pulled;
     if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
     const std::string body = create_body.dump();
@@ -269,19 +265,19 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
 
 asio::awaitable<status> docker_driver::create_network(const desired_entry& want) {
     const ds::spec& s = want.spec;
-    co_return co_await docker::create_network(client_, s.name, network_create_body(s, want.hash, options_.owner, spec_label(s)));
+    co_return co_await docker::create_network(client_, s.name, network_create_body(s, want.hash, who_, spec_label(s)));
 }
 
 asio::awaitable<status> docker_driver::create_volume(const desired_entry& want) {
     const ds::spec& s = want.spec;
-    co_return co_await docker::create_volume(client_, s.name, volume_create_body(s, want.hash, options_.owner, spec_label(s)),
-                                             options_.owner);
+    co_return co_await docker::create_volume(client_, s.name, volume_create_body(s, want.hash, who_, spec_label(s)),
+                                             who_);
 }
 
 // ---- changing and removing -------------------------------------------------
 
 asio::awaitable<status> docker_driver::update(const desired_entry& want, const actual_object& have) {
-    if (auto ok = refuse_unless_owned(have, "update"); !ok) co_return ok;
+    if (auto ok = who_.refuse_unless_owned(have, "update"); !ok) co_return ok;
     if (have.kind != want.spec.kind() || have.name != want.spec.name)
         co_return error{"invalid", "update: " + want.spec.name + " does not match the object " + have.name};
     // Validate before removing anything, so a bad spec does not cost the
@@ -302,7 +298,7 @@ asio::awaitable<status> docker_driver::update(const desired_entry& want, const a
 }
 
 asio::awaitable<status> docker_driver::start(const actual_object& have) {
-    if (auto ok = refuse_unless_owned(have, "start"); !ok) co_return ok;
+    if (auto ok = who_.refuse_unless_owned(have, "start"); !ok) co_return ok;
     if (have.kind != ds::kind::service) co_return status{};
     if (have.tasks_desired == 0) co_return status{};     // replicas: 0
     if (!valid_object_id(have.id)) co_return error{"invalid", "start container " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
@@ -331,7 +327,7 @@ asio::awaitable<status> docker_driver::remove_container(const std::string& id, c
 }
 
 asio::awaitable<status> docker_driver::remove(const actual_object& have) {
-    if (auto ok = refuse_unless_owned(have, "remove"); !ok) co_return ok;
+    if (auto ok = who_.refuse_unless_owned(have, "remove"); !ok) co_return ok;
     switch (have.kind) {
     case ds::kind::service: {
         if (!valid_object_id(have.id))

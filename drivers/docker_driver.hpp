@@ -27,6 +27,7 @@
 #include "drivers/driver.hpp"
 #include "drivers/docker_listing.hpp"
 #include "drivers/engine_client.hpp"
+#include "drivers/ownership.hpp"
 
 namespace driftless::drivers::docker {
 
@@ -43,6 +44,7 @@ enum class engine_flavour { docker, podman };
 struct docker_driver_options {
     engine_flavour flavour = engine_flavour::docker;
     std::string owner = "driftless";
+    std::string key;   // the installation key (ownership.hpp)
     docker_host host;
     std::chrono::milliseconds timeout{30'000};            // each API call
     std::chrono::milliseconds pull_timeout{600'000};      // a whole image pull
@@ -100,9 +102,9 @@ private:
     asio::awaitable<result<std::string>> pull(const std::string& image);
     asio::awaitable<status> remove_container(const std::string& id, const std::string& name);
     asio::awaitable<void> discard_container(const std::string& id);
-    status refuse_unless_owned(const actual_object& have, const char* action) const;
 
     docker_driver_options options_;
+    ownership who_;
     engine_client client_;
     std::size_t list_bytes_ = 0;   // size of the latest container list answer
     std::string list_storage_;     // its memory, for the next one

@@ -6,16 +6,17 @@
 namespace driftless::drivers::docker {
 
 std::string spec_label(const desired_state::spec& s) {
-    return desired_state::without_defaults(desired_state::canonical_json(s)).dump();
+    return desired_state::without_defaults(desired_state::redacted(desired_state::canonical_json(s))).dump();
 }
 
 desired_state::string_map ownership_labels(const desired_state::spec& s, std::string_view hash,
-                                           std::string_view owner, std::string_view spec_json) {
+                                           const ownership& who, std::string_view spec_json) {
     desired_state::string_map out{
-        {labels::owner, std::string(owner)},
+        {labels::owner, who.owner()},
         {labels::name, s.name},
         {labels::spec_hash, std::string(hash)},
         {labels::kind, desired_state::to_string(s.kind())},
+        {labels::mac, who.mac(s.kind(), s.name, hash)},
     };
     if (!spec_json.empty()) out[labels::spec] = std::string(spec_json);
     return out;
@@ -40,12 +41,17 @@ desired_state::string_map traefik_labels(std::string_view spec_name, const desir
     };
 }
 
-desired_state::string_map object_labels(const desired_state::spec& s, std::string_view hash, std::string_view owner,
-                                        std::string_view spec_json) {
+desired_state::string_map user_labels(const desired_state::spec& s) {
     desired_state::string_map out;
     if (const auto* svc = s.as_service(); svc != nullptr && svc->expose) out = traefik_labels(s.name, *svc->expose);
     for (const auto& [k, v] : s.labels) out[k] = v;
-    for (auto& [k, v] : ownership_labels(s, hash, owner, spec_json)) out[k] = std::move(v);
+    return out;
+}
+
+desired_state::string_map object_labels(const desired_state::spec& s, std::string_view hash, const ownership& who,
+                                        std::string_view spec_json) {
+    desired_state::string_map out = user_labels(s);
+    for (auto& [k, v] : ownership_labels(s, hash, who, spec_json)) out[k] = std::move(v);
     return out;
 }
 

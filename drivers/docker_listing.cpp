@@ -28,7 +28,9 @@ void read_labels(const json& item, actual_object& o, naming how, const std::stri
     o.owner = string_at(l, labels::owner);
     o.spec_hash = string_at(l, labels::spec_hash);
     o.spec_json = string_at(l, labels::spec);
+    o.mac = string_at(l, labels::mac);
     const std::string labelled = string_at(l, labels::name);
+    o.name_matches = !labelled.empty() && labelled == engine_name;
     o.name = how == naming::by_label && !labelled.empty() ? labelled : engine_name;
 }
 
@@ -96,9 +98,12 @@ result<std::vector<actual_object>> read_container_list(simdjson::dom::parser& pa
                 else if (key == labels::spec) o.spec_json = v;
                 else if (key == labels::image_digest) o.image_digest = v;
                 else if (key == labels::name) labelled_name = v;
+                else if (key == labels::mac) o.mac = v;
                 else if (key == replicas_label) scaled_to_zero = v == "0";
+                else if (key == labels::swarm_task_id || key == labels::swarm_service_id) o.swarm_task = true;
             }
         }
+        o.name_matches = !labelled_name.empty() && labelled_name == engine_name;
         o.name = how == naming::by_label && !labelled_name.empty() ? labelled_name : engine_name;
         const bool running = o.state == "running";
         o.tasks_running = running ? 1 : 0;
@@ -161,10 +166,13 @@ result<std::vector<actual_object>> parse_volume_list(std::string_view body, nami
 }
 
 std::vector<actual_object> unowned_named(std::vector<actual_object> objects, const std::set<std::string>& names,
-                                         std::string_view owner) {
+                                         const ownership& who) {
     std::vector<actual_object> out;
     for (auto& o : objects)
-        if (names.count(o.name) != 0 && o.owner != owner) out.push_back(std::move(o));
+        if (names.count(o.name) != 0 && !who.owns(o)) {
+            o.unverified = o.owner == who.owner();
+            out.push_back(std::move(o));
+        }
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "desired_state/result.hpp"
 #include "drivers/driver.hpp"
+#include "drivers/ownership.hpp"
 
 namespace driftless::drivers::docker {
 
@@ -20,8 +21,11 @@ enum class naming {
 };
 
 // Each parser fills kind, name, id (volumes: their name), owner, spec_hash,
-// spec_json from the labels. Containers also get state, created, health and
-// exit_code (the last two read from the Status text), and running =
+// spec_json, mac from the labels, and name_matches (the io.driftless.name
+// label equals the engine's name; a container's without its leading "/").
+// Containers carrying Swarm's task or service id label get swarm_task.
+// Containers also get state, created, health and exit_code (the last two
+// read from the Status text), and running =
 // state == "running"; a container labelled io.driftless.replicas=0 is
 // reported running = true (there is nothing to start) with
 // tasks_desired = 0. An answer that is not the documented JSON shape is an
@@ -49,8 +53,9 @@ private:
 [[nodiscard]] result<std::vector<actual_object>> parse_network_list(std::string_view body, naming how);
 [[nodiscard]] result<std::vector<actual_object>> parse_volume_list(std::string_view body, naming how);
 
-// The objects named exactly one of `names` whose owner is not `owner`.
+// The objects named exactly one of `names` that `who` does not own; those
+// labelled with who's owner get `unverified`.
 [[nodiscard]] std::vector<actual_object> unowned_named(std::vector<actual_object> objects,
-                                                       const std::set<std::string>& names, std::string_view owner);
+                                                       const std::set<std::string>& names, const ownership& who);
 
 }  // namespace driftless::drivers::docker

@@ -4,13 +4,13 @@
 
 namespace driftless::drivers::docker {
 
-nlohmann::json network_create_body(const desired_state::spec& s, std::string_view hash, std::string_view owner,
+nlohmann::json network_create_body(const desired_state::spec& s, std::string_view hash, const ownership& who,
                                    std::string_view spec_json) {
     const desired_state::network& net = *s.as_network();
     nlohmann::json options = nlohmann::json::object();
     for (const auto& [k, v] : net.driver_opts) options[k] = v;
     nlohmann::json labels = nlohmann::json::object();
-    for (const auto& [k, v] : object_labels(s, hash, owner, spec_json)) labels[k] = v;
+    for (const auto& [k, v] : object_labels(s, hash, who, spec_json)) labels[k] = v;
     nlohmann::json body = {
         {"Name", s.name},
         {"Driver", net.driver},

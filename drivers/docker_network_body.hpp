@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "desired_state/spec.hpp"
+#include "drivers/ownership.hpp"
 
 namespace driftless::drivers::docker {
 
@@ -15,6 +16,6 @@ namespace driftless::drivers::docker {
 // use is a 409 rather than a second network of the same name.
 // Expects a Network spec.
 [[nodiscard]] nlohmann::json network_create_body(const desired_state::spec& s, std::string_view hash,
-                                                 std::string_view owner, std::string_view spec_json);
+                                                 const ownership& who, std::string_view spec_json);
 
 }  // namespace driftless::drivers::docker

@@ -14,12 +14,12 @@ namespace {
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
-std::vector<actual_object> only_owned(std::vector<actual_object> found, const std::string& owner) {
+std::vector<actual_object> only_owned(std::vector<actual_object> found, const ownership& who) {
     // The engine's label filter already did this; checking again costs
     // nothing and keeps "owned only" true whatever it returns.
     std::vector<actual_object> out;
     for (auto& o : found)
-        if (o.owner == owner) out.push_back(std::move(o));
+        if (who.owns(o)) out.push_back(std::move(o));
     return out;
 }
 
@@ -37,27 +37,27 @@ std::string owner_filter(const std::string& owner) {
     return filters_json({{"label", {std::string(labels::owner) + "=" + owner}}});
 }
 
-asio::awaitable<result<std::vector<actual_object>>> list_owned_networks(engine_client& client, std::string owner) {
-    const std::string target = "/networks" + query_string({{"filters", owner_filter(owner)}});
+asio::awaitable<result<std::vector<actual_object>>> list_owned_networks(engine_client& client, ownership who) {
+    const std::string target = "/networks" + query_string({{"filters", owner_filter(who.owner())}});
     auto r = co_await client.call(http_method::get, target);
     if (!r) co_return with_context(std::move(r).err(), "list networks");
     auto parsed = parse_network_list(r->body, naming::by_label);
     if (!parsed) co_return std::move(parsed).err();
-    co_return only_owned(std::move(*parsed), owner);
+    co_return only_owned(std::move(*parsed), who);
 }
 
-asio::awaitable<result<std::vector<actual_object>>> list_owned_volumes(engine_client& client, std::string owner) {
-    const std::string target = "/volumes" + query_string({{"filters", owner_filter(owner)}});
+asio::awaitable<result<std::vector<actual_object>>> list_owned_volumes(engine_client& client, ownership who) {
+    const std::string target = "/volumes" + query_string({{"filters", owner_filter(who.owner())}});
     auto r = co_await client.call(http_method::get, target);
     if (!r) co_return with_context(std::move(r).err(), "list volumes");
     auto parsed = parse_volume_list(r->body, naming::by_label);
     if (!parsed) co_return std::move(parsed).err();
-    co_return only_owned(std::move(*parsed), owner);
+    co_return only_owned(std::move(*parsed), who);
 }
 
 asio::awaitable<result<std::vector<actual_object>>> find_unowned_networks(engine_client& client,
                                                                           std::set<std::string> names,
-                                                                          std::string owner) {
+                                                                          ownership who) {
     if (names.empty()) co_return std::vector<actual_object>{};
     const std::vector<std::string> list(names.begin(), names.end());
     const std::string target = "/networks" + query_string({{"filters", filters_json({{"name", list}})}});
@@ -65,12 +65,12 @@ asio::awaitable<result<std::vector<actual_object>>> find_unowned_networks(engine
     if (!r) co_return with_context(std::move(r).err(), "look for networks by name");
     auto parsed = parse_network_list(r->body, naming::by_engine);
     if (!parsed) co_return std::move(parsed).err();
-    co_return unowned_named(std::move(*parsed), names, owner);
+    co_return unowned_named(std::move(*parsed), names, who);
 }
 
 asio::awaitable<result<std::vector<actual_object>>> find_unowned_volumes(engine_client& client,
                                                                          std::set<std::string> names,
-                                                                         std::string owner) {
+                                                                         ownership who) {
     if (names.empty()) co_return std::vector<actual_object>{};
     const std::vector<std::string> list(names.begin(), names.end());
     const std::string target = "/volumes" + query_string({{"filters", filters_json({{"name", list}})}});
@@ -78,7 +78,7 @@ asio::awaitable<result<std::vector<actual_object>>> find_unowned_volumes(engine_
     if (!r) co_return with_context(std::move(r).err(), "look for volumes by name");
     auto parsed = parse_volume_list(r->body, naming::by_engine);
     if (!parsed) co_return std::move(parsed).err();
-    co_return unowned_named(std::move(*parsed), names, owner);
+    co_return unowned_named(std::move(*parsed), names, who);
 }
 
 asio::awaitable<status> create_network(engine_client& client, std::string name, json body) {
@@ -94,7 +94,7 @@ asio::awaitable<status> create_network(engine_client& client, std::string name, 
     co_return status{};
 }
 
-asio::awaitable<status> create_volume(engine_client& client, std::string name, json body, std::string owner) {
+asio::awaitable<status> create_volume(engine_client& client, std::string name, json body, ownership who) {
     const std::string what = "volume " + in_quotes(name);
     if (!valid_name(name)) co_return error{"invalid", what + ": a name must match [a-z0-9][a-z0-9_.-]{1,62}"};
     auto r = co_await client.call(http_method::post, "/volumes/create", body.dump());
@@ -102,14 +102,14 @@ asio::awaitable<status> create_volume(engine_client& client, std::string name, j
     // Creating a volume whose name exists answers with the existing volume
     // instead of an error (dockerd and podman alike): its labels tell
     // whether it is ours.
-    const auto j = json::parse(r->body, nullptr, false);
-    std::string found;
-    if (j.is_object() && j.contains("Labels") && j["Labels"].is_object() && j["Labels"].contains(labels::owner) &&
-        j["Labels"][labels::owner].is_string())
-        found = j["Labels"][labels::owner].get<std::string>();
-    if (found != owner)
+    auto found = parse_volume_list(R"({"Volumes":[)" + r->body + "]}", naming::by_engine);
+    if (!found || found->size() != 1 || !who.owns(found->front())) {
+        const std::string owner = found && found->size() == 1 ? found->front().owner : std::string{};
         co_return error{"conflict", what + ": the name is already in use by a volume " +
-                                        (found.empty() ? std::string("not made by driftless") : "owned by " + in_quotes(found))};
+                                        (owner.empty() ? std::string("not made by driftless")
+                                         : owner == who.owner() ? "whose ownership labels do not verify"
+                                                                : "owned by " + in_quotes(owner))};
+    }
     co_return status{};
 }
 

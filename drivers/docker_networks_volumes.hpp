@@ -18,6 +18,7 @@
 #include "desired_state/result.hpp"
 #include "drivers/driver.hpp"
 #include "drivers/engine_client.hpp"
+#include "drivers/ownership.hpp"
 
 namespace driftless::drivers::docker {
 
@@ -25,28 +26,28 @@ namespace driftless::drivers::docker {
 [[nodiscard]] std::string owner_filter(const std::string& owner);
 
 // Owned networks / volumes (GET /networks, GET /volumes with the owner
-// filter), each checked again against `owner` whatever the engine did.
-asio::awaitable<result<std::vector<actual_object>>> list_owned_networks(engine_client& client, std::string owner);
-asio::awaitable<result<std::vector<actual_object>>> list_owned_volumes(engine_client& client, std::string owner);
+// filter), each checked with who.owns whatever the engine did.
+asio::awaitable<result<std::vector<actual_object>>> list_owned_networks(engine_client& client, ownership who);
+asio::awaitable<result<std::vector<actual_object>>> list_owned_volumes(engine_client& client, ownership who);
 
-// Networks / volumes named exactly one of `names` whose owner is not
-// `owner` (one name-filtered list call; none when `names` is empty).
+// Networks / volumes named exactly one of `names` that `who` does not own
+// (one name-filtered list call; none when `names` is empty).
 asio::awaitable<result<std::vector<actual_object>>> find_unowned_networks(engine_client& client,
                                                                           std::set<std::string> names,
-                                                                          std::string owner);
+                                                                          ownership who);
 asio::awaitable<result<std::vector<actual_object>>> find_unowned_volumes(engine_client& client,
                                                                          std::set<std::string> names,
-                                                                         std::string owner);
+                                                                         ownership who);
 
 // POST /networks/create with `body` (docker_network_body.hpp's, possibly
 // adjusted by the driver). A name in use is a "conflict".
 asio::awaitable<status> create_network(engine_client& client, std::string name, nlohmann::json body);
 
 // POST /volumes/create with `body`. The engine answers a create of an
-// existing name with that volume: unless its owner label is `owner`, this
-// is a "conflict" (an owned one is success: nothing to do).
+// existing name with that volume: unless `who` owns it, this is a
+// "conflict" (an owned one is success: nothing to do).
 asio::awaitable<status> create_volume(engine_client& client, std::string name, nlohmann::json body,
-                                      std::string owner);
+                                      ownership who);
 
 // DELETE of an owned network (by id) / volume (by name). Not an error if it
 // is already gone.

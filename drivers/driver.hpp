@@ -1,8 +1,10 @@
 // The seam between the reconciler and a container runtime.
 //
 // A driver speaks one runtime's API and knows nothing of files or Kafka.
-// It only ever reads, changes or removes objects whose owner label equals
-// its owner id; an unowned object is reported, never touched.
+// It only ever reads, changes or removes objects it owns (ownership.hpp:
+// the owner label equals its owner id and the io.driftless.mac label
+// verifies under the installation key); an unowned object is reported,
+// never touched.
 //
 // Every call is a coroutine on the reconciler's io_context and never blocks
 // the thread. Every call has a timeout and returns its failure as a value.
@@ -60,6 +62,10 @@ struct actual_object {
     std::string health;            // "" (no healthcheck, or not running) | starting | healthy | unhealthy
     int exit_code = -1;            // state exited: its exit code; -1 when not known
     std::int64_t created = 0;      // Unix seconds the container was created; 0 when not known
+    std::string mac;               // io.driftless.mac label ("" if absent)
+    bool name_matches = false;     // the io.driftless.name label equals the engine's name for it
+    bool swarm_task = false;       // a container Swarm made for a service's task
+    bool unverified = false;       // find_unowned: labelled with this owner, but not owned (ownership.hpp)
 
     [[nodiscard]] resource_key key() const { return {kind, name}; }
 };
@@ -137,6 +143,7 @@ public:
 struct driver_options {
     std::string kind = "docker";                   // docker | swarm | podman
     std::string owner = "driftless";
+    std::string key;                               // the installation key (ownership.hpp); "" in unit tests
     std::string host;                              // DOCKER_HOST-style endpoint; "" = the driver's default
     std::chrono::milliseconds timeout{30'000};    // per API call (pulls get longer)
 };

@@ -7,6 +7,12 @@ inline constexpr const char* owner = "io.driftless.owner";
 inline constexpr const char* name = "io.driftless.name";
 inline constexpr const char* spec_hash = "io.driftless.spec-hash";
 inline constexpr const char* kind = "io.driftless.kind";
+// HMAC-SHA256 under the installation key over owner, kind, name and spec
+// hash (ownership.hpp): what makes the other labels unforgeable.
+inline constexpr const char* mac = "io.driftless.mac";
+// Swarm's labels on the containers it runs for a service's tasks.
+inline constexpr const char* swarm_task_id = "com.docker.swarm.task.id";
+inline constexpr const char* swarm_service_id = "com.docker.swarm.service.id";
 // The canonical spec (compact JSON) the object was made from, so `plan` can
 // name the fields that changed. Informational: the hash label decides.
 inline constexpr const char* spec = "io.driftless.spec";

@@ -25,6 +25,7 @@ result<std::unique_ptr<driver>> make_docker(asio::any_io_executor ex, const driv
     if (!host) return std::move(host).err();
     docker::docker_driver_options d;
     d.owner = o.owner;
+    d.key = o.key;
     d.host = std::move(*host);
     d.timeout = o.timeout;
     return std::unique_ptr<driver>(std::make_unique<docker::docker_driver>(std::move(ex), std::move(d)));
@@ -36,6 +37,7 @@ result<std::unique_ptr<driver>> make_podman(asio::any_io_executor ex, const driv
     docker::docker_driver_options d;
     d.flavour = docker::engine_flavour::podman;
     d.owner = o.owner;
+    d.key = o.key;
     d.host = std::move(*host);
     d.timeout = o.timeout;
     return std::unique_ptr<driver>(std::make_unique<docker::docker_driver>(std::move(ex), std::move(d)));
@@ -46,6 +48,7 @@ result<std::unique_ptr<driver>> make_swarm(asio::any_io_executor ex, const drive
     if (!host) return std::move(host).err();
     swarm::swarm_driver_options d;
     d.owner = o.owner;
+    d.key = o.key;
     d.host = std::move(*host);
     d.timeout = o.timeout;
     return std::unique_ptr<driver>(std::make_unique<swarm::swarm_driver>(std::move(ex), std::move(d)));

@@ -42,13 +42,10 @@ constexpr int update_attempts = 5;
 }  // namespace
 
 swarm_driver::swarm_driver(asio::any_io_executor ex, swarm_driver_options options)
-    : options_(std::move(options)), client_(std::move(ex), options_.host, options_.timeout) {}
+    : options_(std::move(options)), who_(options_.owner, options_.key), client_(std::move(ex), options_.host, options_.timeout) {}
 
 swarm_driver::~swarm_driver() = default;
 
-status swarm_driver::refuse_unless_owned(const actual_object& have, const char* action) const {
-    return drivers::refuse_unless_owned(have, options_.owner, action);
-}
 
 asio::awaitable<status> swarm_driver::check_engine() {
     if (engine_checked_) co_return status{};
@@ -82,7 +79,9 @@ asio::awaitable<result<actual_state>> swarm_driver::list() {
     if (!parsed) co_return std::move(parsed).err();
     std::vector<actual_object> owned;
     for (auto& o : *parsed)
-        if (o.owner == options_.owner) owned.push_back(std::move(o));
+        if (who_.owns(o)) owned.push_back(std::move(o));
+    owned_service_ids_->clear();
+    for (const auto& o : owned) owned_service_ids_->insert(o.id);
 
     // Why a service does not converge is in its tasks: one call for the
     // tasks of every owned service (task filters match the service's
@@ -97,9 +96,9 @@ asio::awaitable<result<actual_state>> swarm_driver::list() {
     }
     for (auto& o : owned) out.objects.push_back(std::move(o));
 
-    auto n = co_await docker::list_owned_networks(client_, options_.owner);
+    auto n = co_await docker::list_owned_networks(client_, who_);
     if (!n) co_return std::move(n).err();
-    auto v = co_await docker::list_owned_volumes(client_, options_.owner);
+    auto v = co_await docker::list_owned_volumes(client_, who_);
     if (!v) co_return std::move(v).err();
     for (auto& o : *n) out.objects.push_back(std::move(o));
     for (auto& o : *v) out.objects.push_back(std::move(o));
@@ -122,15 +121,15 @@ asio::awaitable<result<std::vector<actual_object>>> swarm_driver::find_unowned(s
         if (!r) co_return with_context(std::move(r).err(), "look for services by name");
         auto parsed = parse_service_list(r->body, docker::naming::by_engine);
         if (!parsed) co_return std::move(parsed).err();
-        for (auto& o : docker::unowned_named(std::move(*parsed), it->second, options_.owner)) out.push_back(std::move(o));
+        for (auto& o : docker::unowned_named(std::move(*parsed), it->second, who_)) out.push_back(std::move(o));
     }
     if (const auto it = wanted.find(ds::kind::network); it != wanted.end()) {
-        auto found = co_await docker::find_unowned_networks(client_, it->second, options_.owner);
+        auto found = co_await docker::find_unowned_networks(client_, it->second, who_);
         if (!found) co_return std::move(found).err();
         for (auto& o : *found) out.push_back(std::move(o));
     }
     if (const auto it = wanted.find(ds::kind::volume); it != wanted.end()) {
-        auto found = co_await docker::find_unowned_volumes(client_, it->second, options_.owner);
+        auto found = co_await docker::find_unowned_volumes(client_, it->second, who_);
         if (!found) co_return std::move(found).err();
         for (auto& o : *found) out.push_back(std::move(o));
     }
@@ -168,7 +167,7 @@ asio::awaitable<status> swarm_driver::create(const desired_entry& want) {
     switch (s.kind()) {
     case ds::kind::service: co_return co_await create_service(want);
     case ds::kind::network: {
-        json body = docker::network_create_body(s, want.hash, options_.owner, docker::spec_label(s));
+        json body = docker::network_create_body(s, want.hash, who_, docker::spec_label(s));
         // Services can only join swarm-scoped networks.
         if (s.as_network()->driver == "bridge") body["Driver"] = "overlay";
         body["Attachable"] = true;
@@ -176,8 +175,8 @@ asio::awaitable<status> swarm_driver::create(const desired_entry& want) {
     }
     case ds::kind::volume:
         co_return co_await docker::create_volume(client_, s.name,
-                                                 docker::volume_create_body(s, want.hash, options_.owner, docker::spec_label(s)),
-                                                 options_.owner);
+                                                 docker::volume_create_body(s, want.hash, who_, docker::spec_label(s)),
+                                                 who_);
     }
     co_return error{"invalid", "unknown kind"};
 }
@@ -188,7 +187,7 @@ asio::awaitable<status> swarm_driver::create_service(const desired_entry& want) 
     const std::string what = "service " + in_quotes(s.name);
     auto volumes = co_await volume_configs_for(*s.as_service());
     if (!volumes) co_return with_context(std::move(volumes).err(), "create " + what);
-    const std::string body = service_spec_body(s, want.hash, options_.owner, docker::spec_label(s), *volumes).dump();
+    const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes).dump();
     auto made = co_await client_.call(http_method::post, "/services/create", body);
     if (!made) {
         if (made.err().code == "conflict")
@@ -201,7 +200,7 @@ asio::awaitable<status> swarm_driver::create_service(const desired_entry& want) 
 }
 
 asio::awaitable<status> swarm_driver::update(const desired_entry& want, const actual_object& have) {
-    if (auto ok = refuse_unless_owned(have, "update"); !ok) co_return ok;
+    if (auto ok = who_.refuse_unless_owned(have, "update"); !ok) co_return ok;
     if (have.kind != want.spec.kind() || have.name != want.spec.name)
         co_return error{"invalid", "update: " + want.spec.name + " does not match the object " + have.name};
     if (have.kind != ds::kind::service)
@@ -219,7 +218,7 @@ asio::awaitable<status> swarm_driver::update(const desired_entry& want, const ac
 
     auto volumes = co_await volume_configs_for(*s.as_service());
     if (!volumes) co_return with_context(std::move(volumes).err(), "update " + what);
-    const std::string body = service_spec_body(s, want.hash, options_.owner, docker::spec_label(s), *volumes).dump();
+    const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes).dump();
     std::uint64_t version = have.version;
     for (int attempt = 1;; ++attempt) {
         const std::string target = "/services/" + have.id + "/update" + query_string({{"version", std::to_string(version)}});
@@ -242,7 +241,7 @@ asio::awaitable<status> swarm_driver::update(const desired_entry& want, const ac
 }
 
 asio::awaitable<status> swarm_driver::start(const actual_object& have) {
-    if (auto ok = refuse_unless_owned(have, "start"); !ok) co_return ok;
+    if (auto ok = who_.refuse_unless_owned(have, "start"); !ok) co_return ok;
     if (have.kind != ds::kind::service || have.task_error.empty()) co_return status{};
     // Swarm restarts and reschedules tasks itself; what is left is to say
     // why it cannot.
@@ -274,7 +273,7 @@ asio::awaitable<status> swarm_driver::wait_tasks_gone(const std::string& service
 }
 
 asio::awaitable<status> swarm_driver::remove(const actual_object& have) {
-    if (auto ok = refuse_unless_owned(have, "remove"); !ok) co_return ok;
+    if (auto ok = who_.refuse_unless_owned(have, "remove"); !ok) co_return ok;
     switch (have.kind) {
     case ds::kind::service: {
         const std::string what = "service " + in_quotes(have.name);
@@ -299,8 +298,7 @@ asio::awaitable<status> swarm_driver::watch_events(event_handler on_event) {
     // types and the owner check happens here, where it can.
     const std::string target =
         "/events" + query_string({{"filters", filters_json({{"type", {"service", "node", "container"}}})}});
-    const std::string owner = options_.owner;
-    docker::line_handler each = [&on_event, owner](std::string_view line) -> status {
+    docker::line_handler each = [&on_event, owned = owned_service_ids_](std::string_view line) -> status {
         const auto j = json::parse(line, nullptr, false);
         if (!j.is_object()) return {};
         const std::string type = j.value("Type", std::string{});
@@ -309,7 +307,8 @@ asio::awaitable<status> swarm_driver::watch_events(event_handler on_event) {
             const auto& actor = j.contains("Actor") ? j["Actor"] : json{};
             if (!actor.is_object() || !actor.contains("Attributes") || !actor["Attributes"].is_object()) return {};
             const auto& attrs = actor["Attributes"];
-            if (!attrs.contains(labels::owner) || attrs[labels::owner] != owner) return {};
+            const auto service = attrs.find(labels::swarm_service_id);
+            if (service == attrs.end() || !service->is_string() || owned->count(service->get<std::string>()) == 0) return {};
         }
         // A service removed will not change again; a task container that
         // goes is replaced by swarm itself.

@@ -29,18 +29,21 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "drivers/docker_host.hpp"
 #include "drivers/driver.hpp"
 #include "drivers/engine_client.hpp"
+#include "drivers/ownership.hpp"
 #include "drivers/swarm_service_body.hpp"
 
 namespace driftless::drivers::swarm {
 
 struct swarm_driver_options {
     std::string owner = "driftless";
+    std::string key;   // the installation key (ownership.hpp)
     docker::docker_host host;
     std::chrono::milliseconds timeout{30'000};            // each API call
     // Removing a service waits for its task containers to be gone (so the
@@ -83,7 +86,8 @@ public:
 
     // GET /events for service, node and container events; service and node
     // events carry no labels, so they all count, and container events count
-    // when the container carries this owner's label (task containers do).
+    // when the container is a task of an owned service (as of the latest
+    // list()).
     // Returns "unreachable" when the engine ends the stream, "cancelled"
     // after cancel_events().
     asio::awaitable<status> watch_events(event_handler on_event) override;
@@ -97,12 +101,16 @@ private:
     asio::awaitable<status> create_service(const desired_entry& want);
     asio::awaitable<result<volume_configs>> volume_configs_for(const desired_state::service& svc);
     asio::awaitable<status> wait_tasks_gone(const std::string& service_id, const std::string& name);
-    status refuse_unless_owned(const actual_object& have, const char* action) const;
 
     swarm_driver_options options_;
+    ownership who_;
     docker::engine_client client_;
     bool engine_checked_ = false;
     std::shared_ptr<docker::stream_cancel> events_cancel_;   // the watch in flight, if any
+    // The ids of the owned services the latest list() found: task
+    // containers carry no driftless label, only Swarm's service id. Read
+    // and written on the io_context's thread only.
+    std::shared_ptr<std::set<std::string>> owned_service_ids_ = std::make_shared<std::set<std::string>>();
 };
 
 }  // namespace driftless::drivers::swarm

@@ -54,7 +54,9 @@ result<std::vector<actual_object>> parse_service_list(std::string_view body, doc
         o.owner = string_at(l, labels::owner);
         o.spec_hash = string_at(l, labels::spec_hash);
         o.spec_json = string_at(l, labels::spec);
+        o.mac = string_at(l, labels::mac);
         const std::string labelled = string_at(l, labels::name);
+        o.name_matches = !labelled.empty() && labelled == string_at(spec, "Name");
         o.name = how == docker::naming::by_label && !labelled.empty() ? labelled : string_at(spec, "Name");
 
         const json& st = member(item, "ServiceStatus");

@@ -13,7 +13,8 @@
 namespace driftless::drivers::swarm {
 
 // Services: kind service, id, name (io.driftless.name, else Spec.Name, per
-// `how`), owner, spec_hash, spec_json from Spec.Labels, version =
+// `how`), owner, spec_hash, spec_json, mac from Spec.Labels, name_matches
+// (io.driftless.name equals Spec.Name), version =
 // Version.Index, tasks_running/tasks_desired from ServiceStatus
 // (RunningTasks/DesiredTasks, API >= 1.41 with status=true).
 // running = tasks_running >= tasks_desired and no update is paused or rolled

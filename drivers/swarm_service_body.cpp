@@ -35,12 +35,7 @@ status check_service_spec(const ds::spec& s) {
     return check_service_settings(s);
 }
 
-ds::string_map container_labels(const ds::spec& s, std::string_view hash, std::string_view owner) {
-    auto out = docker::object_labels(s, hash, owner, {});
-    out.erase(labels::spec_hash);
-    out.erase(labels::spec);
-    return out;
-}
+ds::string_map container_labels(const ds::spec& s) { return docker::user_labels(s); }
 
 namespace {
 
@@ -64,7 +59,7 @@ json mount_spec(const ds::mount& m, const volume_configs& volumes) {
 
 }  // namespace
 
-json service_spec_body(const ds::spec& s, std::string_view hash, std::string_view owner, std::string_view spec_json,
+json service_spec_body(const ds::spec& s, std::string_view hash, const ownership& who, std::string_view spec_json,
                        const volume_configs& volumes) {
     const ds::service& svc = *s.as_service();
 
@@ -77,7 +72,7 @@ json service_spec_body(const ds::spec& s, std::string_view hash, std::string_vie
         for (const auto& [k, v] : svc.env) env.push_back(k + "=" + v);
         container["Env"] = std::move(env);
     }
-    container["Labels"] = labels_object(container_labels(s, hash, owner));
+    container["Labels"] = labels_object(container_labels(s));
     if (!svc.user.empty()) container["User"] = svc.user;
     if (!svc.mounts.empty()) {
         json mounts = json::array();
@@ -111,7 +106,7 @@ json service_spec_body(const ds::spec& s, std::string_view hash, std::string_vie
 
     json body = json::object();
     body["Name"] = s.name;
-    body["Labels"] = labels_object(docker::object_labels(s, hash, owner, spec_json));
+    body["Labels"] = labels_object(docker::object_labels(s, hash, who, spec_json));
     body["TaskTemplate"] = std::move(task);
     if (svc.mode == ds::service_mode::global) body["Mode"] = {{"Global", json::object()}};
     else body["Mode"] = {{"Replicated", {{"Replicas", svc.replicas}}}};

@@ -11,6 +11,7 @@
 
 #include "desired_state/result.hpp"
 #include "desired_state/spec.hpp"
+#include "drivers/ownership.hpp"
 
 namespace driftless::drivers::swarm {
 
@@ -32,17 +33,17 @@ using volume_configs = std::map<std::string, volume_driver_config>;   // by volu
 [[nodiscard]] status check_service_spec(const desired_state::spec& s);
 
 // The labels on the service's task containers: the user's and Traefik's
-// labels and io.driftless.owner/.name/.kind, but not the spec hash nor the
-// spec: a change that only scales (replicas) or only touches the service
-// must not make Swarm replace every task.
-[[nodiscard]] desired_state::string_map container_labels(const desired_state::spec& s, std::string_view hash,
-                                                         std::string_view owner);
+// labels only. No io.driftless.* label: a task container is Swarm's, never
+// an object a docker-driver instance may take for its own, and a change
+// that only scales (replicas) or only touches the service must not make
+// Swarm replace every task.
+[[nodiscard]] desired_state::string_map container_labels(const desired_state::spec& s);
 
 // The ServiceSpec. Expects a Service spec that passed check_service_spec.
 // Mapping (DESIGN.md §3):
-//   name Name; labels Labels (docker_labels.hpp's object_labels, with the
-//   spec hash and the spec) and TaskTemplate.ContainerSpec.Labels
-//   (container_labels);
+//   name Name; labels Labels (docker_labels.hpp's object_labels: the
+//   ownership labels live on the service only) and
+//   TaskTemplate.ContainerSpec.Labels (container_labels);
 //   ContainerSpec: image Image, entrypoint Command, command Args (Swarm's
 //   Command is the entrypoint), env Env ("K=V", sorted), user User, mounts
 //   Mounts (a volume mount named in `volumes` gets
@@ -61,7 +62,7 @@ using volume_configs = std::map<std::string, volume_driver_config>;   // by volu
 // pull and depends_on have no ServiceSpec field: Swarm's nodes pull the
 // image when they start a task, and the reconciler orders creates.
 [[nodiscard]] nlohmann::json service_spec_body(const desired_state::spec& s, std::string_view hash,
-                                               std::string_view owner, std::string_view spec_json,
+                                               const ownership& who, std::string_view spec_json,
                                                const volume_configs& volumes = {});
 
 // Swarm's RestartPolicy.Condition for a restart policy.

@@ -19,11 +19,14 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "desired_state/installation_key.hpp"
 #include "desired_state/parse.hpp"
 #include "desired_state/policy.hpp"
 #include "desired_state/printable.hpp"
 #include "desired_state/store.hpp"
 #include "drivers/driver.hpp"
+#include "drivers/ownership.hpp"
+#include "reconciler/key_file.hpp"
 #include "reconciler/log.hpp"
 #include "reconciler/loop.hpp"
 #include "reconciler/sources.hpp"
@@ -43,7 +46,9 @@ using namespace driftless;
 struct common_flags {
     std::vector<std::string> sources;
     std::string driver = "docker";
-    std::string owner = "driftless";
+    std::string owner;                         // "" = derived from the key
+    std::string key_file = reconciler::default_key_file;
+    std::string key;                           // read from key_file at start
     std::string log_format = "text";
     std::string log_level = "info";
     std::size_t parallel = 8;
@@ -133,8 +138,12 @@ void add_source_flags(CLI::App* cmd, common_flags& f) {
         ->envname("DRIFTLESS_DRIVER")
         ->check(CLI::IsMember({"docker", "swarm", "podman", "kubernetes"}))
         ->capture_default_str();
-    cmd->add_option("--owner", f.owner, "Owner id written into io.driftless.owner; only objects with it are touched")
-        ->envname("DRIFTLESS_OWNER")
+    cmd->add_option("--owner", f.owner,
+                    "Owner id written into io.driftless.owner; only objects with it (and a MAC under this installation's key) are touched. Default: driftless-<8 hex digits derived from the key>")
+        ->envname("DRIFTLESS_OWNER");
+    cmd->add_option("--key-file", f.key_file,
+                    "The installation's secret key (32 bytes; made, mode 0600, when absent): signs ownership labels and keys the published spec hash")
+        ->envname("DRIFTLESS_KEY_FILE")
         ->capture_default_str();
     cmd->add_option("--log-format", f.log_format, "Log format: text or json")
         ->envname("DRIFTLESS_LOG_FORMAT")
@@ -245,6 +254,7 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
     drivers::driver_options d;
     d.kind = f.driver;
     d.owner = f.owner;
+    d.key = f.key;
     auto made = drivers::make_driver(s->io.get_executor(), d);
     if (!made.ok()) {
         spdlog::error("{}", made.err().message);
@@ -289,6 +299,20 @@ asio::awaitable<reconciler::pass_result> apply_passes(reconciler::loop& l, std::
         pause.expires_after(std::chrono::seconds(1));
         co_await pause.async_wait(asio::use_awaitable);
     }
+}
+
+// Reads (or makes) the installation key, sets it for the whole process
+// before any spec is hashed, and derives the default owner from it.
+bool load_key(common_flags& f) {
+    auto key = reconciler::load_or_create_key(f.key_file);
+    if (!key.ok()) {
+        std::fprintf(stderr, "driftless: %s\n", key.err().message.c_str());
+        return false;
+    }
+    f.key = std::move(key).value();
+    desired_state::set_installation_key(f.key);
+    if (f.owner.empty()) f.owner = drivers::default_owner(f.key);
+    return true;
 }
 
 // One pass with or without execution; the exit code per DESIGN.md §6.
@@ -518,8 +542,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (*validate_cmd) return validate(validate_paths, validate_flags);
-    if (*plan) return one_pass(plan_flags, true);
-    if (*apply) return one_pass(apply_flags, false);
-    if (*run) return run_forever(run_flags);
+    if (*plan) return load_key(plan_flags) ? one_pass(plan_flags, true) : 1;
+    if (*apply) return load_key(apply_flags) ? one_pass(apply_flags, false) : 1;
+    if (*run) return load_key(run_flags) ? run_forever(run_flags) : 1;
     return 1;
 }

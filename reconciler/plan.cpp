@@ -61,7 +61,7 @@ std::string changed_fields(const desired_entry& want, const actual_object& have)
     // Both sparse: the label may hold either form, and a field absent from
     // one side then means its default on both.
     old_json = desired_state::without_defaults(std::move(old_json));
-    nlohmann::json new_json = desired_state::without_defaults(desired_state::canonical_json(want.spec));
+    nlohmann::json new_json = desired_state::without_defaults(desired_state::redacted(desired_state::canonical_json(want.spec)));
     std::set<std::string> keys;
     std::vector<std::string> changed;
     for (auto& [k, v] : new_json.items()) keys.insert(k);
@@ -207,9 +207,12 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
             if (auto t = taken.find(key); t != taken.end()) {
                 a.type = action_type::conflict;
                 a.have = *t->second;
-                a.reason = t->second->owner.empty()
-                               ? "an unmanaged " + std::string(desired_state::to_string(key.kind)) + " holds the name"
-                               : "owned by another driftless instance (owner \"" + t->second->owner + "\")";
+                if (t->second->unverified)
+                    a.reason = "labelled with this instance's owner, but its ownership labels do not verify: not made by it";
+                else if (t->second->owner.empty())
+                    a.reason = "an unmanaged " + std::string(desired_state::to_string(key.kind)) + " holds the name";
+                else
+                    a.reason = "owned by another driftless instance (owner \"" + t->second->owner + "\")";
             } else {
                 a.type = action_type::create;
                 a.want = entry;

@@ -24,11 +24,12 @@ ds::service minimal() {
 }  // namespace
 
 TEST_CASE("container body: a minimal service") {
-    const json b = container_create_body(service_spec(minimal()), "h1", "own", "");
+    const json b = container_create_body(service_spec(minimal()), "h1", driftless::drivers::ownership{"own", ""}, "");
     CHECK(b == json::parse(R"({
         "Image": "driftless-test/busybox:1",
         "Labels": {"io.driftless.owner": "own", "io.driftless.name": "web",
-                   "io.driftless.spec-hash": "h1", "io.driftless.kind": "Service"},
+                   "io.driftless.spec-hash": "h1", "io.driftless.kind": "Service",
+                   "io.driftless.mac": "0d0861c047995e4e3932694adb392613affbbf5f054f51bd06926146c6c8ccd0"},
         "HostConfig": {"RestartPolicy": {"Name": "unless-stopped", "MaximumRetryCount": 0}}
     })"));
 }
@@ -74,7 +75,7 @@ TEST_CASE("container body: every field") {
     ds::spec s = service_spec(svc);
     s.labels = {{"team", "line-3"}};
 
-    const json b = container_create_body(s, "abc123", "plant-1", R"({"name":"web"})");
+    const json b = container_create_body(s, "abc123", driftless::drivers::ownership{"plant-1", ""}, R"({"name":"web"})");
     CHECK(b["Image"] == "driftless-test/busybox:1");
     CHECK(b["Cmd"] == json::array({"web", "--port", "8080"}));
     CHECK(b["Entrypoint"] == json::array({"/bin/web"}));
@@ -88,6 +89,7 @@ TEST_CASE("container body: every field") {
         "io.driftless.name": "web",
         "io.driftless.spec-hash": "abc123",
         "io.driftless.kind": "Service",
+        "io.driftless.mac": "131d93af0a5c8abae28e0ecc507b21af21ef6eafb7d815a6d30116bc7e5061a9",
         "io.driftless.spec": "{\"name\":\"web\"}",
         "traefik.enable": "true",
         "traefik.http.routers.web.rule": "Host(`web.factory.local`) || Host(`web.local`)",
@@ -128,7 +130,7 @@ TEST_CASE("container body: a disabled healthcheck is NONE") {
     ds::service svc = minimal();
     svc.health = ds::healthcheck{};
     svc.health->disable = true;
-    CHECK(container_create_body(service_spec(svc), "h", "o", "")["Healthcheck"] ==
+    CHECK(container_create_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["Healthcheck"] ==
           json::parse(R"({"Test": ["NONE"]})"));
 }
 
@@ -142,15 +144,15 @@ TEST_CASE("container body: restart policies") {
     };
     for (const auto& [policy, name] : cases) {
         svc.restart = policy;
-        CHECK(container_create_body(service_spec(svc), "h", "o", "")["HostConfig"]["RestartPolicy"]["Name"] == name);
+        CHECK(container_create_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["HostConfig"]["RestartPolicy"]["Name"] == name);
     }
 }
 
 TEST_CASE("container body: command and entrypoint only when set; an empty command is kept") {
     ds::service svc = minimal();
-    CHECK_FALSE(container_create_body(service_spec(svc), "h", "o", "").contains("Cmd"));
+    CHECK_FALSE(container_create_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "").contains("Cmd"));
     svc.command = std::vector<std::string>{};
-    CHECK(container_create_body(service_spec(svc), "h", "o", "")["Cmd"] == json::array());
+    CHECK(container_create_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["Cmd"] == json::array());
 }
 
 TEST_CASE("container body: the ownership labels win over user labels, user labels over Traefik's") {
@@ -158,7 +160,7 @@ TEST_CASE("container body: the ownership labels win over user labels, user label
     svc.expose = ds::expose_spec{"a.local", "", 80};
     ds::spec s = service_spec(svc, "api.v1");
     s.labels = {{"io.driftless.owner", "someone-else"}, {"traefik.http.routers.api-v1.entrypoints", "websecure"}};
-    const json l = container_create_body(s, "h", "me", "")["Labels"];
+    const json l = container_create_body(s, "h", driftless::drivers::ownership{"me", ""}, "")["Labels"];
     CHECK(l["io.driftless.owner"] == "me");
     CHECK(l["traefik.http.routers.api-v1.entrypoints"] == "websecure");
     CHECK(l["traefik.http.routers.api-v1.rule"] == "Host(`a.local`)");
@@ -168,7 +170,7 @@ TEST_CASE("container body: the ownership labels win over user labels, user label
 TEST_CASE("container body: replicas 0 is labelled, no network means the default bridge") {
     ds::service svc = minimal();
     svc.replicas = 0;
-    const json b = container_create_body(service_spec(svc), "h", "o", "");
+    const json b = container_create_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "");
     CHECK(b["Labels"][replicas_label] == "0");
     CHECK_FALSE(b["HostConfig"].contains("NetworkMode"));
     CHECK_FALSE(b.contains("NetworkingConfig"));
@@ -228,7 +230,7 @@ TEST_CASE("container body: stop grace rounds up to whole seconds") {
 TEST_CASE("container body: no alias on the engine's predefined networks") {
     ds::service svc = minimal();
     svc.networks = {"bridge"};
-    const json b = container_create_body(service_spec(svc), "h", "o", "");
+    const json b = container_create_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "");
     CHECK(b["HostConfig"]["NetworkMode"] == "bridge");
     CHECK(b["NetworkingConfig"] == json::parse(R"({"EndpointsConfig": {"bridge": {}}})"));
     CHECK(endpoint_config("front", "web") == json::parse(R"({"Aliases": ["web"]})"));

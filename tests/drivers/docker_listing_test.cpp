@@ -118,14 +118,21 @@ TEST_CASE("docker listing: unowned objects with wanted names") {
     all[0].owner = "";
     all[1].name = "web2";
     all[1].owner = "";
+    const ownership me{"me", "k"};
     all[2].name = "db";
     all[2].owner = "me";
+    all[2].name_matches = true;
+    all[2].spec_hash = "h";
+    all[2].mac = me.mac(ds::kind::service, "db", "h");
     all[3].name = "cache";
     all[3].owner = "someone";
-    auto found = unowned_named(all, {"web", "db", "cache"}, "me");
+    auto found = unowned_named(all, {"web", "db", "cache"}, me);
     REQUIRE(found.size() == 2);
     CHECK(found[0].name == "web");
     CHECK(found[1].name == "cache");
+    // The same labels without a MAC that verifies: not ours, so a conflict.
+    all[2].mac = ownership{"me", "another key"}.mac(ds::kind::service, "db", "h");
+    CHECK(unowned_named(all, {"db"}, me).size() == 1);
 }
 
 TEST_CASE("docker listing: health and exit code from the Status text, and the Created time") {

@@ -24,15 +24,16 @@ ds::service minimal() {
 }  // namespace
 
 TEST_CASE("swarm service body: a minimal service") {
-    const json b = service_spec_body(service_spec(minimal()), "h1", "own", "{\"name\":\"web\"}");
+    const json b = service_spec_body(service_spec(minimal()), "h1", driftless::drivers::ownership{"own", ""}, "{\"name\":\"web\"}");
     CHECK(b == json::parse(R"({
         "Name": "web",
         "Labels": {"io.driftless.owner": "own", "io.driftless.name": "web", "io.driftless.spec-hash": "h1",
-                   "io.driftless.kind": "Service", "io.driftless.spec": "{\"name\":\"web\"}"},
+                   "io.driftless.kind": "Service", "io.driftless.spec": "{\"name\":\"web\"}",
+                   "io.driftless.mac": "0d0861c047995e4e3932694adb392613affbbf5f054f51bd06926146c6c8ccd0"},
         "TaskTemplate": {
             "ContainerSpec": {
                 "Image": "driftless-test/busybox:1",
-                "Labels": {"io.driftless.owner": "own", "io.driftless.name": "web", "io.driftless.kind": "Service"}
+                "Labels": {}
             },
             "RestartPolicy": {"Condition": "any"}
         },
@@ -91,19 +92,19 @@ TEST_CASE("swarm service body: every field") {
         {"reports", {"local", {{"type", "nfs"}, {"o", "addr=10.0.0.5,nfsvers=4"}, {"device", ":/exports/reports"}}}},
         {"cache", {"local", {}}},
     };
-    const json b = service_spec_body(s, "h2", "own", "", volumes);
+    const json b = service_spec_body(s, "h2", driftless::drivers::ownership{"own", ""}, "", volumes);
     CHECK(b == json::parse(R"({
         "Name": "web",
         "Labels": {"io.driftless.owner": "own", "io.driftless.name": "web", "io.driftless.spec-hash": "h2",
-                   "io.driftless.kind": "Service", "team": "line-3"},
+                   "io.driftless.kind": "Service", "team": "line-3",
+                   "io.driftless.mac": "577353a4b8499e58c98f42db54844fc99ddfef746151261272f72eac7861005d"},
         "TaskTemplate": {
             "ContainerSpec": {
                 "Image": "driftless-test/busybox:1",
                 "Command": ["/bin/web"],
                 "Args": ["web", "--port", "8080"],
                 "Env": ["A=x=y", "LOG_LEVEL=info"],
-                "Labels": {"io.driftless.owner": "own", "io.driftless.name": "web", "io.driftless.kind": "Service",
-                           "team": "line-3"},
+                "Labels": {"team": "line-3"},
                 "User": "1234:5678",
                 "Mounts": [
                     {"Type": "volume", "Source": "cache", "Target": "/cache", "ReadOnly": false,
@@ -142,24 +143,24 @@ TEST_CASE("swarm service body: global mode, replicas 0, limits without reservati
     SUBCASE("global") {
         ds::service svc = minimal();
         svc.mode = ds::service_mode::global;
-        CHECK(service_spec_body(service_spec(svc), "h", "o", "")["Mode"] == json::parse(R"({"Global": {}})"));
+        CHECK(service_spec_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["Mode"] == json::parse(R"({"Global": {}})"));
     }
     SUBCASE("replicas 0") {
         ds::service svc = minimal();
         svc.replicas = 0;
-        CHECK(service_spec_body(service_spec(svc), "h", "o", "")["Mode"] == json::parse(R"({"Replicated": {"Replicas": 0}})"));
+        CHECK(service_spec_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["Mode"] == json::parse(R"({"Replicated": {"Replicas": 0}})"));
     }
     SUBCASE("only a memory limit") {
         ds::service svc = minimal();
         svc.limits.memory_bytes = 64 << 20;
-        CHECK(service_spec_body(service_spec(svc), "h", "o", "")["TaskTemplate"]["Resources"] ==
+        CHECK(service_spec_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["TaskTemplate"]["Resources"] ==
               json::parse(R"({"Limits": {"MemoryBytes": 67108864}})"));
     }
     SUBCASE("healthcheck disabled") {
         ds::service svc = minimal();
         svc.health = ds::healthcheck{};
         svc.health->disable = true;
-        CHECK(service_spec_body(service_spec(svc), "h", "o", "")["TaskTemplate"]["ContainerSpec"]["Healthcheck"] ==
+        CHECK(service_spec_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["TaskTemplate"]["ContainerSpec"]["Healthcheck"] ==
               json::parse(R"({"Test": ["NONE"]})"));
     }
     SUBCASE("a volume mount whose volume is not known gets no driver config") {
@@ -168,7 +169,7 @@ TEST_CASE("swarm service body: global mode, replicas 0, limits without reservati
         m.source = "elsewhere";
         m.target = "/x";
         svc.mounts = {m};
-        CHECK(service_spec_body(service_spec(svc), "h", "o", "")["TaskTemplate"]["ContainerSpec"]["Mounts"] ==
+        CHECK(service_spec_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["TaskTemplate"]["ContainerSpec"]["Mounts"] ==
               json::parse(R"([{"Type": "volume", "Source": "elsewhere", "Target": "/x", "ReadOnly": false}])"));
     }
 }
@@ -176,7 +177,7 @@ TEST_CASE("swarm service body: global mode, replicas 0, limits without reservati
 TEST_CASE("swarm service body: expose becomes Traefik labels on the service and its containers") {
     ds::service svc = minimal();
     svc.expose = ds::expose_spec{"web.factory.local", "", 8080};
-    const json b = service_spec_body(service_spec(svc, "web.api"), "h", "o", "");
+    const json b = service_spec_body(service_spec(svc, "web.api"), "h", driftless::drivers::ownership{"o", ""}, "");
     CHECK(b["Labels"]["traefik.http.routers.web-api.rule"] == "Host(`web.factory.local`)");
     CHECK(b["TaskTemplate"]["ContainerSpec"]["Labels"]["traefik.enable"] == "true");
 }
@@ -188,17 +189,14 @@ TEST_CASE("swarm restart conditions") {
     CHECK(std::string(restart_condition(ds::restart_policy::unless_stopped)) == "any");
 }
 
-TEST_CASE("swarm container labels leave out the hash and the spec, so scaling does not replace tasks") {
+TEST_CASE("swarm container labels are the user's only: no ownership label, and scaling does not replace tasks") {
     ds::service svc = minimal();
     ds::spec s = service_spec(svc);
     s.labels = {{"team", "a"}};
-    CHECK(container_labels(s, "h", "o") == ds::string_map{{"io.driftless.owner", "o"},
-                                                           {"io.driftless.name", "web"},
-                                                           {"io.driftless.kind", "Service"},
-                                                           {"team", "a"}});
+    CHECK(container_labels(s) == ds::string_map{{"team", "a"}});
     ds::spec one = s, three = s;
     std::get<ds::service>(three.body).replicas = 3;
-    CHECK(service_spec_body(one, "h1", "o", "")["TaskTemplate"] == service_spec_body(three, "h3", "o", "")["TaskTemplate"]);
+    CHECK(service_spec_body(one, "h1", driftless::drivers::ownership{"o", ""}, "")["TaskTemplate"] == service_spec_body(three, "h3", driftless::drivers::ownership{"o", ""}, "")["TaskTemplate"]);
 }
 
 TEST_CASE("swarm service spec checks") {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "desired_state/hash.hpp"
+#include "drivers/docker_labels.hpp"
 #include "reconciler/plan.hpp"
 #include "plan_support.hpp"
 
@@ -205,6 +206,24 @@ TEST_CASE("diff: an update names the fields it changes, whichever form the label
     std::get<desired_state::service>(want.spec.body).replicas = 1;
     p = diff(snapshot_of({want}), {have}, {});
     CHECK(find(p, "Service/web")->reason == "changed: env");
+}
+
+TEST_CASE("diff: an update compares secret values by their redacted form, never shows them") {
+    auto want = service_entry("web", "new");
+    std::get<desired_state::service>(want.spec.body).env = {{"PASSWORD", "hunter2"}};
+    std::get<desired_state::service>(want.spec.body).replicas = 2;
+    auto before = service_entry("web", "old");
+    std::get<desired_state::service>(before.spec.body).env = {{"PASSWORD", "hunter2"}};
+    auto have = owned(kind::service, "web", "old");
+    have.spec_json = drivers::docker::spec_label(before.spec);
+    CHECK(have.spec_json.find("hunter2") == std::string::npos);
+    auto p = diff(snapshot_of({want}), {have}, {});
+    REQUIRE(find(p, "Service/web") != nullptr);
+    CHECK(find(p, "Service/web")->reason == "changed: replicas");
+
+    std::get<desired_state::service>(want.spec.body).env = {{"PASSWORD", "hunter3"}};
+    p = diff(snapshot_of({want}), {have}, {});
+    CHECK(find(p, "Service/web")->reason == "changed: env, replicas");
 }
 
 TEST_CASE("diff: a pull: always container whose tag moved in its registry is updated") {

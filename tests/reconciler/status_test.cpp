@@ -1,6 +1,9 @@
 // Status rendering and the status server's routing, without sockets.
 #include <doctest/doctest.h>
 
+#include "desired_state/hash.hpp"
+#include "desired_state/installation_key.hpp"
+#include "desired_state/store.hpp"
 #include "reconciler/status.hpp"
 #include "reconciler/status_server.hpp"
 #include "watchers/temp_tree.hpp"
@@ -87,4 +90,19 @@ TEST_CASE("status: metrics text and state JSON") {
     CHECK(j["objects"][0]["error"] == "boom");
     CHECK(j["objects"][0]["backoff_ms"] == 1500);
     CHECK(j["source_errors"][0]["text"] == "a.yaml:3:7: image: bad");
+}
+
+TEST_CASE("status: /api/v1/state shows the keyed spec hash, never a secret value") {
+    desired_state::set_installation_key(std::string(32, 'k'));
+    desired_state::store store;
+    (void)store.put("web.yaml", "name: web\nimage: nginx\nenv: {PASSWORD: hunter2}\n");
+    loop_status s;
+    s.desired_snapshot = store.current();
+    desired_state::set_installation_key({});
+    const auto& entry = s.desired_snapshot->resources.begin()->second;
+    const std::string state = respond(s, "/api/v1/state").body;
+    CHECK(state.find("hunter2") == std::string::npos);
+    CHECK(state.find(entry.hash) != std::string::npos);
+    // Not the unkeyed SHA-256 anyone could recompute from guessed values.
+    CHECK(entry.hash != desired_state::spec_hash(entry.spec));
 }

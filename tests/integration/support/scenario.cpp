@@ -67,8 +67,16 @@ void scenario::cleanup() const {
     if (driver_ == "swarm") {
         // Swarm stops a removed service's tasks in the background; the
         // networks they use can go only when their containers have.
+        // Task containers carry no driftless label: they are found by
+        // their service's id.
+        const auto ids = sh("docker service ls -q " + f).out;
         sh("docker service ls -q " + f + " | xargs -r docker service rm >/dev/null 2>&1; true");
-        wait_until([&] { return sh("docker ps -aq " + f).out.empty(); }, std::chrono::seconds(60));
+        wait_until([&] {
+            std::istringstream in(ids);
+            for (std::string id; in >> id;)
+                if (!sh("docker ps -aq --filter label=com.docker.swarm.service.id=" + id).out.empty()) return false;
+            return true;
+        }, std::chrono::seconds(60));
     }
     sh(cli_ + " ps -aq " + f + " | xargs -r " + cli_ + " rm -f >/dev/null 2>&1; " + cli_ + " network ls -q " + f + " | xargs -r " +
        cli_ + " network rm >/dev/null 2>&1; " + cli_ + " volume ls -q " + f + " | xargs -r " + cli_ + " volume rm -f >/dev/null 2>&1; true");
