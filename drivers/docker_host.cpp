@@ -87,13 +87,59 @@ result<docker_host> parse_docker_host(std::string_view value) {
 }
 
 result<docker_host> docker_host_from_env(std::string_view explicit_host) {
-    if (!explicit_host.empty()) return parse_docker_host(explicit_host);
+    if (!explicit_host.empty()) {
+        auto parsed = parse_docker_host(explicit_host);
+        if (!parsed) return parsed;
+        return with_tls_from_env(std::move(*parsed));
+    }
     if (const char* env = std::getenv("DOCKER_HOST"); env != nullptr && *env != '\0') {
         auto parsed = parse_docker_host(env);
         if (!parsed) return error{"invalid", "DOCKER_HOST: " + parsed.err().message};
-        return parsed;
+        return with_tls_from_env(std::move(*parsed));
     }
     return parse_docker_host(default_docker_socket);
+}
+
+result<docker_host> with_tls(docker_host host, std::string_view tls_verify, std::string_view tls,
+                             std::string_view cert_path, std::string_view home) {
+    if (host.via != docker_host::transport::tcp) return host;
+    if (tls_verify.empty()) {
+        if (!tls.empty())
+            return error{"invalid", "DOCKER_TLS is set without DOCKER_TLS_VERIFY: driftless always checks the engine's "
+                                    "certificate; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)"};
+        return host;
+    }
+    std::string dir = cert_path.empty() ? std::string(home) + "/.docker" : std::string(cert_path);
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    host.tls = engine_tls{dir + "/ca.pem", dir + "/cert.pem", dir + "/key.pem"};
+    return host;
+}
+
+result<docker_host> with_tls_from_env(docker_host host) {
+    auto env = [](const char* name) -> std::string_view {
+        const char* v = std::getenv(name);
+        return v != nullptr ? v : "";
+    };
+    return with_tls(std::move(host), env("DOCKER_TLS_VERIFY"), env("DOCKER_TLS"), env("DOCKER_CERT_PATH"), env("HOME"));
+}
+
+bool is_loopback(std::string_view host) {
+    if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
+    if (host.substr(0, 4) != "127.") return false;
+    int dots = 0;
+    for (char c : host) {
+        if (c == '.') ++dots;
+        else if (c < '0' || c > '9') return false;
+    }
+    return dots == 3;
+}
+
+status check_plain_text(const docker_host& host, bool allow_plain_text) {
+    if (host.via != docker_host::transport::tcp || host.tls || allow_plain_text || is_loopback(host.host)) return {};
+    return error{"invalid", "the engine at " + host.to_string() +
+                                " would be spoken to in plain text, where anyone on the network path can read every "
+                                "spec and drive the engine; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (a folder with "
+                                "ca.pem, cert.pem and key.pem), or pass --engine-insecure to accept plain text"};
 }
 
 }  // namespace driftless::drivers::docker

@@ -146,10 +146,13 @@ struct driver_options {
     std::string key;                               // the installation key (ownership.hpp); "" in unit tests
     std::string host;                              // DOCKER_HOST-style endpoint; "" = the driver's default
     std::chrono::milliseconds timeout{30'000};    // per API call (pulls get longer)
+    bool engine_insecure = false;                  // --engine-insecure: plain text to a tcp:// engine off this machine
 };
 
-// Makes the driver named by options.kind; an error for an unknown kind or a
-// bad host.
+// Makes the driver named by options.kind; an error for an unknown kind, a
+// bad host, TLS files that cannot be used (docker_host.hpp's
+// DOCKER_TLS_VERIFY), or a plain-text engine off this machine without
+// engine_insecure (check_plain_text).
 [[nodiscard]] result<std::unique_ptr<driver>> make_driver(asio::any_io_executor ex, const driver_options& options);
 
 }  // namespace driftless::drivers

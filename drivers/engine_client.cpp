@@ -6,6 +6,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +22,8 @@
 
 #include "drivers/api_version.hpp"
 #include "drivers/engine_error.hpp"
+#include "drivers/engine_tls.hpp"
+#include "drivers/line_splitter.hpp"
 
 namespace driftless::drivers::docker {
 
@@ -35,10 +39,18 @@ using stream_type = beast::basic_stream<asio::generic::stream_protocol, asio::an
 
 struct connection {
     explicit connection(const asio::any_io_executor& ex) : stream(ex) {}
-    stream_type stream;
+    stream_type stream;            // its timeouts and cancel() bound the TLS layer too
+    std::unique_ptr<asio::ssl::stream<stream_type&>> tls;   // set for a TLS engine
     beast::flat_buffer buffer;     // kept with the socket: bytes past one answer belong to the next
     bool cancelled = false;
 };
+
+// Runs `op` on the connection's outermost stream: TLS when there is one.
+// Both branches give the same awaitable type.
+template <class Op>
+auto on_stream(connection& c, Op&& op) {
+    return c.tls ? op(*c.tls) : op(c.stream);
+}
 
 http::verb to_verb(http_method m) {
     switch (m) {
@@ -66,7 +78,8 @@ std::string seconds_text(milliseconds d) {
 // idle; these errors before any answer byte mean "try a fresh one".
 bool stale(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-           ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
+           ec == asio::error::broken_pipe || ec == asio::error::connection_aborted ||
+           ec == asio::ssl::error::stream_truncated;
 }
 
 }  // namespace
@@ -74,7 +87,13 @@ bool stale(const error_code& ec) {
 struct engine_client::impl {
     impl(asio::any_io_executor e, docker_host h, milliseconds t)
         : ex(std::move(e)), host(std::move(h)), timeout(t),
-          host_header(host.via == docker_host::transport::tcp ? host.to_string().substr(6) : "docker") {}
+          host_header(host.via == docker_host::transport::tcp ? host.to_string().substr(6) : "docker") {
+        if (host.via == docker_host::transport::tcp && host.tls) {
+            auto ctx = make_tls_context(*host.tls);
+            if (ctx) tls_context = std::move(*ctx);
+            else tls_setup = std::move(ctx).err();
+        }
+    }
 
     ~impl() {
         for (auto& c : idle) {
@@ -87,6 +106,8 @@ struct engine_client::impl {
     docker_host host;
     milliseconds timeout;
     std::string host_header;
+    std::shared_ptr<asio::ssl::context> tls_context;   // set for a TLS engine
+    std::optional<error> tls_setup;                    // why the TLS context could not be made
     std::vector<std::unique_ptr<connection>> idle;
     std::set<connection*> streaming;
     std::string version;                       // "" until negotiated
@@ -95,6 +116,16 @@ struct engine_client::impl {
     static constexpr std::size_t read_buffer_bytes = 64 * 1024;   // Beast's own largest read
 
     error io_error(const error_code& ec, http_method m, std::string_view target, milliseconds limit) const {
+        if (ec == http::error::body_limit)
+            return error{"engine", "the engine at " + host.to_string() + " answered " + describe(m, target) +
+                                       " with a body of more than " + std::to_string(max_body_bytes >> 20) +
+                                       " MiB; refused (is DOCKER_HOST an engine?)"};
+        return transport_error(ec, m, target, limit);
+    }
+
+    error transport_error(const error_code& ec, http_method m, std::string_view target, milliseconds limit) const {
+        if (host.tls && is_tls_error(ec))
+            return error{"unreachable", tls_error_text(ec, host.to_string(), *host.tls, describe(m, target))};
         if (ec == beast::error::timeout)
             return error{"timeout", "no answer from the engine at " + host.to_string() + " within " +
                                         seconds_text(limit) + " (" + describe(m, target) + ")"};
@@ -127,8 +158,32 @@ struct engine_client::impl {
             co_return error{"unreachable", "cannot connect to the engine at " + host.to_string() + ": " + why +
                                                " (is it running? DOCKER_HOST selects another endpoint)"};
         }
+        if (host.via == docker_host::transport::tcp && host.tls) {
+            if (auto st = co_await handshake(*c); !st) co_return st.err();
+        }
         c->stream.expires_never();
         co_return std::move(c);
+    }
+
+    // TLS over a connected socket, still under connect's timeout: the
+    // engine's certificate must chain to ca.pem and name the host.
+    asio::awaitable<status> handshake(connection& c) {
+        if (tls_setup) co_return *tls_setup;
+        c.tls = std::make_unique<asio::ssl::stream<stream_type&>>(c.stream, *tls_context);
+        error_code not_an_address;
+        (void)asio::ip::make_address(host.host, not_an_address);
+        if (not_an_address) {
+            // A name: tell the engine which (SNI).
+            ::SSL_set_tlsext_host_name(c.tls->native_handle(), host.host.c_str());
+        }
+        c.tls->set_verify_callback(asio::ssl::host_name_verification(host.host));
+        error_code ec;
+        co_await c.tls->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) co_return status{};
+        if (ec == beast::error::timeout)
+            co_return error{"unreachable", "cannot connect to the engine at " + host.to_string() +
+                                               ": the TLS handshake timed out after " + seconds_text(timeout)};
+        co_return error{"unreachable", tls_error_text(ec, host.to_string(), *host.tls, "handshake")};
     }
 
     std::unique_ptr<connection> take_idle() {
@@ -179,22 +234,28 @@ struct engine_client::impl {
             auto req = make_request(m, target, body);
             error_code ec;
             c->stream.expires_after(limit);
-            co_await http::async_write(c->stream, req, asio::redirect_error(asio::use_awaitable, ec));
+            co_await on_stream(*c, [&](auto& s) {
+                return http::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec));
+            });
             if (ec) {
                 if (reused && stale(ec)) continue;
                 co_return io_error(ec, m, target, limit);
             }
             http::response_parser<http::string_body> parser;
-            parser.body_limit(std::uint64_t{256} * 1024 * 1024);
+            // Beast refuses a longer body as soon as its Content-Length or a
+            // chunk's size says so, before the bytes are read.
+            parser.body_limit(max_body_bytes);
             if (m == http_method::head) parser.skip(true);
             storage.clear();
             parser.get().body() = std::move(storage);
-            if (expect_bytes != 0) parser.get().body().reserve(expect_bytes);
+            if (expect_bytes != 0) parser.get().body().reserve(std::min<std::size_t>(expect_bytes, max_body_bytes));
             // Beast reads at most the buffer's free space (and never less
             // than 512 bytes): a small buffer turns a 1.6 MB container list
             // into thousands of reads.
             c->buffer.reserve(read_buffer_bytes);
-            co_await http::async_read(c->stream, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            co_await on_stream(*c, [&](auto& s) {
+                return http::async_read(s, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            });
             if (ec) {
                 if (reused && stale(ec) && !parser.got_some()) continue;
                 co_return io_error(ec, m, target, limit);
@@ -255,7 +316,9 @@ struct engine_client::impl {
         auto req = make_request(m, target, std::move(body));
         error_code ec;
         c->stream.expires_after(limit ? std::min(*limit, timeout) : timeout);
-        co_await http::async_write(c->stream, req, asio::redirect_error(asio::use_awaitable, ec));
+        co_await on_stream(*c, [&](auto& s) {
+            return http::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec));
+        });
         if (ec || c->cancelled) co_return fail(ec);
 
         if (limit) {
@@ -265,41 +328,39 @@ struct engine_client::impl {
         }
         http::response_parser<http::buffer_body> parser;
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-        co_await http::async_read_header(c->stream, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        co_await on_stream(*c, [&](auto& s) {
+            return http::async_read_header(s, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        });
         if (ec || c->cancelled) co_return fail(ec);
 
         const int code = static_cast<int>(parser.get().result_int());
         const bool ok = http_success(code);
-        std::string pending;                   // a line not yet complete, or an error body
+        std::string error_body;                // of an answer that is not 2xx
+        line_splitter lines;
         std::array<char, 8192> buf{};
         while (!parser.is_done()) {
             parser.get().body().data = buf.data();
             parser.get().body().size = buf.size();
             // read_some: hand over each event as it arrives, not when the
             // buffer is full.
-            co_await http::async_read_some(c->stream, c->buffer, parser,
-                                           asio::redirect_error(asio::use_awaitable, ec));
+            co_await on_stream(*c, [&](auto& s) {
+                return http::async_read_some(s, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            });
             if (ec == http::error::need_buffer) ec = {};
             if (ec || c->cancelled) co_return fail(ec);
             const std::size_t n = buf.size() - parser.get().body().size;
             if (!ok) {
-                if (pending.size() < 64 * 1024) pending.append(buf.data(), n);
+                if (error_body.size() < 64 * 1024) error_body.append(buf.data(), n);
                 continue;
             }
-            pending.append(buf.data(), n);
-            std::size_t start = 0;
-            for (std::size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
-                std::string_view line(pending.data() + start, nl - start);
-                if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-                if (line.empty()) continue;
-                if (status s = on_line(line); !s) co_return s;
+            if (status s = lines.feed(std::string_view(buf.data(), n), on_line); !s) {
+                if (s.err().code != "too_large") co_return s;
+                co_return error{"engine", describe(m, target) + " from the engine at " + host.to_string() + ": " +
+                                              s.err().message + "; the stream is ended"};
             }
-            pending.erase(0, start);
         }
-        if (!ok) co_return http_error(code, pending);
-        if (!pending.empty()) {
-            if (status s = on_line(pending); !s) co_return s;
-        }
+        if (!ok) co_return http_error(code, error_body);
+        if (status s = lines.finish(on_line); !s) co_return s;
         co_return status{};
     }
 };

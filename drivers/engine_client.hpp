@@ -15,7 +15,10 @@
 // the connection broke), "timeout", "cancelled" (stream_cancel,
 // cancel_streams), and for an
 // HTTP answer that is not 2xx/304 the codes of engine_error.hpp, with the
-// engine's `message` and the HTTP status.
+// engine's `message` and the HTTP status. An answer's body longer than
+// max_body_bytes is refused ("engine") as soon as its length or a chunk's
+// size says so; a streamed line longer than default_max_line (1 MiB) ends
+// its stream with an "engine" error (line_splitter.hpp).
 //
 // Lifetime: the client must outlive every call made on it; call
 // cancel_streams() and let streams return before destroying it.
@@ -40,6 +43,10 @@
 namespace driftless::drivers::docker {
 
 namespace asio = boost::asio;
+
+// The largest answer body read whole: the container list of a host with
+// 10,000 containers is about 40 MiB.
+inline constexpr std::size_t max_body_bytes = std::size_t{64} * 1024 * 1024;
 
 enum class http_method { get, head, post, put, delete_ };
 

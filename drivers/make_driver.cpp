@@ -7,6 +7,7 @@
 #include "drivers/docker_driver.hpp"
 #include "drivers/docker_host.hpp"
 #include "drivers/driver.hpp"
+#include "drivers/engine_tls.hpp"
 #include "drivers/podman_host.hpp"
 #include "drivers/swarm_driver.hpp"
 
@@ -20,8 +21,20 @@ namespace {
 
 using factory = std::function<result<std::unique_ptr<driver>>(asio::any_io_executor, const driver_options&)>;
 
+// Refused before any request: plain text off this machine, and TLS files
+// that cannot make a context (the message names the file).
+result<docker::docker_host> checked(result<docker::docker_host> host, const driver_options& o) {
+    if (!host) return host;
+    if (auto st = docker::check_plain_text(*host, o.engine_insecure); !st) return st.err();
+    if (host->tls) {
+        auto ctx = docker::make_tls_context(*host->tls);
+        if (!ctx) return std::move(ctx).err();
+    }
+    return host;
+}
+
 result<std::unique_ptr<driver>> make_docker(asio::any_io_executor ex, const driver_options& o) {
-    auto host = docker::docker_host_from_env(o.host);
+    auto host = checked(docker::docker_host_from_env(o.host), o);
     if (!host) return std::move(host).err();
     docker::docker_driver_options d;
     d.owner = o.owner;
@@ -32,7 +45,7 @@ result<std::unique_ptr<driver>> make_docker(asio::any_io_executor ex, const driv
 }
 
 result<std::unique_ptr<driver>> make_podman(asio::any_io_executor ex, const driver_options& o) {
-    auto host = podman::podman_host_from_env(o.host);
+    auto host = checked(podman::podman_host_from_env(o.host), o);
     if (!host) return std::move(host).err();
     docker::docker_driver_options d;
     d.flavour = docker::engine_flavour::podman;
@@ -44,7 +57,7 @@ result<std::unique_ptr<driver>> make_podman(asio::any_io_executor ex, const driv
 }
 
 result<std::unique_ptr<driver>> make_swarm(asio::any_io_executor ex, const driver_options& o) {
-    auto host = docker::docker_host_from_env(o.host);
+    auto host = checked(docker::docker_host_from_env(o.host), o);
     if (!host) return std::move(host).err();
     swarm::swarm_driver_options d;
     d.owner = o.owner;

@@ -39,9 +39,8 @@ bool unix_socket_answers(const std::string& path) {
 }
 
 result<docker::docker_host> podman_host_from_env(std::string_view explicit_host) {
-    if (!explicit_host.empty()) return docker::parse_docker_host(explicit_host);
-    if (const char* env = std::getenv("DOCKER_HOST"); env != nullptr && *env != '\0')
-        return docker::parse_docker_host(env);
+    if (!explicit_host.empty() || (std::getenv("DOCKER_HOST") != nullptr && *std::getenv("DOCKER_HOST") != '\0'))
+        return docker::docker_host_from_env(explicit_host);
     const char* xdg = std::getenv("XDG_RUNTIME_DIR");
     return first_answering(podman_socket_candidates(xdg != nullptr ? xdg : ""), unix_socket_answers);
 }

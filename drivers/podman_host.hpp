@@ -32,7 +32,8 @@ using socket_probe = std::function<bool(const std::string& path)>;
 [[nodiscard]] bool unix_socket_answers(const std::string& path);
 
 // `explicit_host` when not empty, else $DOCKER_HOST when set and not empty
-// (both parsed as docker_host), else the first of the usual sockets that
+// (both parsed as docker_host, with TLS from the environment as
+// docker_host_from_env does), else the first of the usual sockets that
 // answers.
 [[nodiscard]] result<docker::docker_host> podman_host_from_env(std::string_view explicit_host);
 

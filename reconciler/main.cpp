@@ -33,6 +33,8 @@
 #include "reconciler/status_topic.hpp"
 #include "reconciler/status_server.hpp"
 #include "watchers/directory_source.hpp"
+#include "watchers/document_files.hpp"
+#include "watchers/kafka_settings.hpp"
 
 #ifndef DRIFTLESS_VERSION
 #define DRIFTLESS_VERSION "0.0.0"
@@ -59,14 +61,16 @@ struct common_flags {
     std::string listen = "127.0.0.1:9180";
     bool listen_public = false;
     std::string api_token_file;                // "" = no token asked
-    std::vector<std::string> kafka_settings;   // -X key=value
+    std::vector<std::string> kafka_settings;   // -X key=value | @FILE
     std::string status_topic;
+    std::vector<std::string> status_settings;  // --status-X key=value | @FILE
     std::string kafka_sync_timeout = "60s";
     std::string policy;                        // --policy FILE, "" = none
     std::vector<std::string> env_allow;        // --env-allow NAME|PREFIX*: variables specs may read
     bool kafka_env = false;                    // --kafka-env: Kafka records expand variables too
     std::vector<std::string> profiles;         // --profile NAME: compose profiles enabled
     std::string dependency_timeout = "5m";
+    bool engine_insecure = false;              // plain text to a tcp:// engine off this machine
 };
 
 // How documents are read, from the flags: which variables ${VAR} sees
@@ -129,7 +133,8 @@ void add_source_flags(CLI::App* cmd, common_flags& f) {
     cmd->add_option("--policy", f.policy,
                     "Policy file: allowed image prefixes, host network, privileged, bind-mount folders; a denied spec is an error for that spec only")
         ->envname("DRIFTLESS_POLICY");
-    cmd->add_option("-X", f.kafka_settings, "Kafka client setting key=value (librdkafka's names); repeatable")
+    cmd->add_option("-X", f.kafka_settings,
+                    "Kafka source client setting key=value (librdkafka's names), or @FILE of key=value lines; repeatable")
         ->envname("DRIFTLESS_X");
     cmd->add_flag("--kafka-env", f.kafka_env, "Kafka records expand ${VAR} too (from the --env-allow variables)")
         ->envname("DRIFTLESS_KAFKA_ENV");
@@ -138,6 +143,9 @@ void add_source_flags(CLI::App* cmd, common_flags& f) {
         ->envname("DRIFTLESS_DRIVER")
         ->check(CLI::IsMember({"docker", "swarm", "podman", "kubernetes"}))
         ->capture_default_str();
+    cmd->add_flag("--engine-insecure", f.engine_insecure,
+                  "Speak plain text to a tcp:// engine off this machine (else DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH are required)")
+        ->envname("DRIFTLESS_ENGINE_INSECURE");
     cmd->add_option("--owner", f.owner,
                     "Owner id written into io.driftless.owner; only objects with it (and a MAC under this installation's key) are touched. Default: driftless-<8 hex digits derived from the key>")
         ->envname("DRIFTLESS_OWNER");
@@ -179,6 +187,9 @@ void add_apply_flags(CLI::App* cmd, common_flags& f) {
     cmd->add_option("--status-topic", f.status_topic,
                     "Publish each object's status to this Kafka topic (TOPIC on the Kafka source's brokers, or kafka://HOST:PORT/TOPIC)")
         ->envname("DRIFTLESS_STATUS_TOPIC");
+    cmd->add_option("--status-X", f.status_settings,
+                    "Status topic client setting key=value, or @FILE; replaces -X for it (which it inherits only on a source's brokers); repeatable")
+        ->envname("DRIFTLESS_STATUS_X");
 }
 
 struct session {
@@ -205,15 +216,27 @@ bool wait_for_kafka(session& s, std::chrono::milliseconds limit) {
 
 // --status-topic: a producer whose records follow the loop's status changes.
 bool open_status_topic(session& s, const common_flags& f) {
-    if (f.status_topic.empty()) return true;
+    if (f.status_topic.empty()) {
+        if (f.status_settings.empty()) return true;
+        spdlog::error("--status-X: given without --status-topic; add --status-topic TOPIC or drop --status-X");
+        return false;
+    }
     auto uri = reconciler::status_topic_uri(f.status_topic, s.srcs.kafka_uris());
     if (!uri.ok()) {
         spdlog::error("{}", uri.err().message);
         return false;
     }
+    auto own = watchers::read_kafka_settings(f.status_settings, "--status-X");
+    if (own.ok()) {
+        if (auto st = watchers::check_kafka_settings(*own); !st.ok()) own = st.err();
+    }
+    if (!own.ok()) {
+        spdlog::error("{}", own.err().message);
+        return false;
+    }
     reconciler::status_topic_options o;
     o.owner = f.owner;
-    o.settings = s.srcs.kafka_settings();
+    o.settings = reconciler::status_topic_settings(*uri, s.srcs.kafka_uris(), s.srcs.kafka_settings(), *own);
     s.status = std::make_unique<reconciler::status_topic>(s.io.get_executor(), *uri, o);
     if (auto st = s.status->start(); !st.ok()) {
         spdlog::error("{}", st.err().message);
@@ -255,6 +278,7 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
     d.kind = f.driver;
     d.owner = f.owner;
     d.key = f.key;
+    d.engine_insecure = f.engine_insecure;
     auto made = drivers::make_driver(s->io.get_executor(), d);
     if (!made.ok()) {
         spdlog::error("{}", made.err().message);

@@ -10,6 +10,7 @@
 
 #include "watchers/directory_source.hpp"
 #include "watchers/directory_watcher.hpp"
+#include "watchers/kafka_settings.hpp"
 #include "watchers/kafka_source.hpp"
 
 namespace driftless::reconciler {
@@ -158,14 +159,10 @@ status sources::add(const std::string& text) {
 }
 
 status sources::set_kafka_settings(const std::vector<std::string>& settings) {
-    std::vector<watchers::kafka_setting> parsed;
-    for (const auto& text : settings) {
-        auto s = watchers::parse_kafka_setting(text);
-        if (!s.ok()) return s.err();
-        parsed.push_back(std::move(s).value());
-    }
-    if (auto st = watchers::check_kafka_settings(parsed); !st.ok()) return st;
-    impl_->kafka_settings = std::move(parsed);
+    auto parsed = watchers::read_kafka_settings(settings, "-X");
+    if (!parsed.ok()) return parsed.err();
+    if (auto st = watchers::check_kafka_settings(*parsed); !st.ok()) return st;
+    impl_->kafka_settings = std::move(parsed).value();
     return {};
 }
 

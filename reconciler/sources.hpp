@@ -29,8 +29,9 @@ public:
     // such folder, unknown scheme, malformed URI).
     [[nodiscard]] status add(const std::string& text);
 
-    // `-X key=value` settings for every Kafka source (librdkafka names);
-    // checked by librdkafka now. Call before scan_once()/watch().
+    // `-X key=value` and `-X @FILE` settings for every Kafka source
+    // (librdkafka names); checked by librdkafka now. Call before
+    // scan_once()/watch().
     [[nodiscard]] status set_kafka_settings(const std::vector<std::string>& settings);
 
     // How documents are parsed: `folder_options` for the folders' files

@@ -1,5 +1,6 @@
 #include "reconciler/status_topic.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <boost/asio/steady_timer.hpp>
@@ -43,6 +44,18 @@ result<watchers::kafka_uri> status_topic_uri(const std::string& flag, const std:
     if (!uri.ok()) return error{"invalid", "--status-topic \"" + flag + "\": " + uri.err().message};
     uri->brokers = sources.front().brokers;
     return uri;
+}
+
+std::vector<watchers::kafka_setting> status_topic_settings(const watchers::kafka_uri& status_uri,
+                                                          const std::vector<watchers::kafka_uri>& sources,
+                                                          const std::vector<watchers::kafka_setting>& source_settings,
+                                                          const std::vector<watchers::kafka_setting>& status_settings) {
+    if (!status_settings.empty()) return status_settings;
+    // A broker belongs to one cluster: one address in common is enough.
+    for (const auto& src : sources)
+        for (const auto& b : status_uri.brokers)
+            if (std::find(src.brokers.begin(), src.brokers.end(), b) != src.brokers.end()) return source_settings;
+    return {};
 }
 
 // Everything runs on the executor's thread: publish(), the poll timer and

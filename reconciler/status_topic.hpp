@@ -56,9 +56,20 @@ struct status_record {
 [[nodiscard]] result<watchers::kafka_uri> status_topic_uri(const std::string& flag,
                                                            const std::vector<watchers::kafka_uri>& sources);
 
+// The settings the status topic's producer gets. `status_settings`
+// (--status-X) when any are given: the topic's cluster is then configured
+// on its own. Else the sources' `source_settings` (-X) when the topic is on
+// a Kafka source's cluster (a bare TOPIC, or a kafka:// URI naming a broker
+// of a source), as that is the cluster they were written for. Else
+// none: SASL or TLS credentials for one cluster never go to another. Pure.
+[[nodiscard]] std::vector<watchers::kafka_setting> status_topic_settings(
+    const watchers::kafka_uri& status_uri, const std::vector<watchers::kafka_uri>& sources,
+    const std::vector<watchers::kafka_setting>& source_settings,
+    const std::vector<watchers::kafka_setting>& status_settings);
+
 struct status_topic_options {
     std::string owner = "driftless";                    // --owner: the keys' first part
-    std::vector<watchers::kafka_setting> settings;      // -X, over driftless's defaults
+    std::vector<watchers::kafka_setting> settings;      // status_topic_settings(), over driftless's defaults
     std::chrono::milliseconds poll_interval{100};       // delivery reports and retries
 };
 

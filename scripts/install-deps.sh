@@ -8,6 +8,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev nettle-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev libbenchmark-dev libsimdjson-dev
   docker.io busybox-static kcat prometheus docker-registry docker-compose podman
+  libssl-dev openssl socat
   iproute2 procps
 )
 

@@ -14,8 +14,12 @@
 namespace driftless::watchers {
 
 // Sets one property; an error quotes librdkafka's reason and names the
-// setting as the user wrote it ("-X key=value: ...").
-[[nodiscard]] status set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value);
+// setting as the user wrote it ("-X key=value: ..."), a secret's value
+// redacted wherever it would appear (kafka_settings.hpp).
+[[nodiscard]] status set_property(rd_kafka_conf_t* conf, const kafka_setting& setting);
+[[nodiscard]] inline status set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
+    return set_property(conf, kafka_setting{key, value});
+}
 
 // Sets every setting in order; stops at the first error.
 [[nodiscard]] status apply_settings(rd_kafka_conf_t* conf, const std::vector<kafka_setting>& settings);

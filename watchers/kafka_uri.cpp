@@ -6,6 +6,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "watchers/kafka_conf.hpp"
+#include "watchers/kafka_settings.hpp"
 
 namespace driftless::watchers {
 
@@ -100,12 +101,14 @@ result<kafka_uri> parse_kafka_uri(std::string_view text) {
     return uri;
 }
 
-result<kafka_setting> parse_kafka_setting(std::string_view text) {
+result<kafka_setting> parse_kafka_setting(std::string_view text, std::string_view flag) {
+    const std::string f(flag);
     const auto eq = text.find('=');
     if (eq == std::string_view::npos)
-        return invalid("-X \"" + std::string(text) + "\": expected key=value, e.g. -X security.protocol=ssl");
-    if (eq == 0) return invalid("-X \"" + std::string(text) + "\": empty key; expected key=value");
-    return kafka_setting{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+        return invalid(f + " \"" + shown_setting_text(text) + "\": expected key=value, e.g. " + f +
+                       " security.protocol=ssl");
+    if (eq == 0) return invalid(f + " \"" + shown_setting_text(text) + "\": empty key; expected key=value");
+    return kafka_setting{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)), f};
 }
 
 status check_kafka_settings(const std::vector<kafka_setting>& settings) {

@@ -39,16 +39,21 @@ struct kafka_uri {
 struct kafka_setting {
     std::string key;
     std::string value;
+    // Where it was given, the start of every message about it: "-X",
+    // "--status-X", or "FILE:LINE:" for a line of an `@FILE`.
+    std::string origin = "-X";
     bool operator==(const kafka_setting&) const = default;
 };
 
 // Splits "key=value" at the first '='. The value may be empty; the key may
 // not. Whether librdkafka knows the key is checked by check_kafka_settings.
-[[nodiscard]] result<kafka_setting> parse_kafka_setting(std::string_view text);
+// `flag` names the option in errors ("-X", "--status-X").
+[[nodiscard]] result<kafka_setting> parse_kafka_setting(std::string_view text, std::string_view flag = "-X");
 
 // Asks librdkafka to accept every setting on a scratch configuration, so a
 // typo is reported at start rather than when a client is made. An unknown
-// key or a bad value is an error naming the setting and quoting librdkafka:
+// key or a bad value is an error naming the setting (a secret's value
+// redacted, kafka_settings.hpp) and quoting librdkafka:
 // `-X fetch.wait.max.msx=10: No such configuration property: "fetch.wait.max.msx"`.
 [[nodiscard]] status check_kafka_settings(const std::vector<kafka_setting>& settings);
 

@@ -117,6 +117,14 @@ private:
     script script_;
 };
 
+// A line handler that keeps every line.
+line_handler collect(std::vector<std::string>& lines) {
+    return [&lines](std::string_view l) -> status {
+        lines.emplace_back(l);
+        return {};
+    };
+}
+
 template <class T>
 asio::awaitable<void> store(asio::awaitable<T> task, std::optional<T>& out) {
     out.emplace(co_await std::move(task));
@@ -217,12 +225,7 @@ TEST_CASE("engine client: a streamed body is handed over line by line") {
     });
     engine_client client(io.get_executor(), engine.host(), 2s);
     std::vector<std::string> lines;
-    auto st = run(io, client.stream(http_method::get, "/events", {},
-                                    [&](std::string_view l) -> status {
-                                        lines.emplace_back(l);
-                                        return {};
-                                    },
-                                    std::nullopt));
+    auto st = run(io, client.stream(http_method::get, "/events", {}, collect(lines), std::nullopt));
     REQUIRE(st.ok());
     CHECK(lines == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"});
 
@@ -273,4 +276,56 @@ TEST_CASE("engine client: a stream can be cancelled, even before it starts") {
                                     std::nullopt, early));
     REQUIRE_FALSE(st.ok());
     CHECK(st.err().code == "cancelled");
+}
+
+TEST_CASE("engine client: a body longer than the limit is refused by its Content-Length, unread") {
+    asio::io_context io;
+    // Announces 100 MiB, sends a few bytes and stays open: the refusal must
+    // come from the header, not from waiting for the body.
+    scripted_engine engine(io, [](const std::string& t) -> reply {
+        if (t == "/version") return {version_reply};
+        return {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                std::to_string(std::size_t{100} << 20) + "\r\n\r\n[{\"Id\":"};
+    });
+    engine_client client(io.get_executor(), engine.host(), 5s);
+    auto r = run(io, client.call(http_method::get, "/containers/json?all=1", {}, std::nullopt, std::size_t{200} << 20));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == "engine");
+    CHECK(r.err().message == "the engine at " + engine.host().to_string() +
+                                 " answered GET /v1.41/containers/json with a body of more than 64 MiB; refused "
+                                 "(is DOCKER_HOST an engine?)");
+}
+
+TEST_CASE("engine client: a chunked body is refused once its chunks pass the limit") {
+    asio::io_context io;
+    scripted_engine engine(io, [](const std::string& t) -> reply {
+        if (t == "/version") return {version_reply};
+        char size[32];
+        std::snprintf(size, sizeof size, "%zx", std::size_t{65} << 20);
+        return {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("[") + size + "\r\n{\"Id\":"};
+    });
+    engine_client client(io.get_executor(), engine.host(), 5s);
+    auto r = run(io, client.call(http_method::get, "/containers/json?all=1"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == "engine");
+    CHECK(r.err().message.find("with a body of more than 64 MiB; refused") != std::string::npos);
+}
+
+TEST_CASE("engine client: a streamed line past 1 MiB without a line break ends the stream") {
+    asio::io_context io;
+    // 2 MiB of one line, then silence: without the cap the client would
+    // keep reading (and growing) until the stream's end.
+    const std::string big(std::size_t{2} << 20, 'x');
+    scripted_engine engine(io, [&](const std::string& t) -> reply {
+        if (t == "/version") return {version_reply};
+        return {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("{\"ok\":1}\n") + chunk(big)};
+    });
+    engine_client client(io.get_executor(), engine.host(), 2s);
+    std::vector<std::string> lines;
+    auto st = run(io, client.stream(http_method::get, "/events", {}, collect(lines), std::nullopt));
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.err().code == "engine");
+    CHECK(st.err().message == "GET /v1.41/events from the engine at " + engine.host().to_string() +
+                                  ": a line of more than 1048576 bytes without a line break; the stream is ended");
+    CHECK(lines == std::vector<std::string>{"{\"ok\":1}"});
 }
