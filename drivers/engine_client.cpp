@@ -20,6 +20,7 @@
 
 #include "drivers/api_version.hpp"
 #include "drivers/engine_error.hpp"
+#include "drivers/line_splitter.hpp"
 
 namespace driftless::drivers::docker {
 
@@ -270,7 +271,8 @@ struct engine_client::impl {
 
         const int code = static_cast<int>(parser.get().result_int());
         const bool ok = http_success(code);
-        std::string pending;                   // a line not yet complete, or an error body
+        std::string pending;                   // an error body
+        line_splitter lines;
         std::array<char, 8192> buf{};
         while (!parser.is_done()) {
             parser.get().body().data = buf.data();
@@ -286,21 +288,10 @@ struct engine_client::impl {
                 if (pending.size() < 64 * 1024) pending.append(buf.data(), n);
                 continue;
             }
-            pending.append(buf.data(), n);
-            std::size_t start = 0;
-            for (std::size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
-                std::string_view line(pending.data() + start, nl - start);
-                if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-                if (line.empty()) continue;
-                if (status s = on_line(line); !s) co_return s;
-            }
-            pending.erase(0, start);
+            if (status s = lines.feed({buf.data(), n}, on_line); !s) co_return s;
         }
         if (!ok) co_return http_error(code, pending);
-        if (!pending.empty()) {
-            if (status s = on_line(pending); !s) co_return s;
-        }
-        co_return status{};
+        co_return lines.finish(on_line);
     }
 };
 

@@ -16,6 +16,7 @@
 #include "drivers/docker_networks_volumes.hpp"
 #include "drivers/docker_volume_body.hpp"
 #include "drivers/engine_error.hpp"
+#include "drivers/engine_events.hpp"
 #include "drivers/docker_labels.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/names.hpp"
@@ -301,19 +302,7 @@ asio::awaitable<status> swarm_driver::watch_events(event_handler on_event) {
         "/events" + query_string({{"filters", filters_json({{"type", {"service", "node", "container"}}})}});
     const std::string owner = options_.owner;
     docker::line_handler each = [&on_event, owner](std::string_view line) -> status {
-        const auto j = json::parse(line, nullptr, false);
-        if (!j.is_object()) return {};
-        const std::string type = j.value("Type", std::string{});
-        const std::string action = j.value("Action", std::string{});
-        if (type == "container") {
-            const auto& actor = j.contains("Actor") ? j["Actor"] : json{};
-            if (!actor.is_object() || !actor.contains("Attributes") || !actor["Attributes"].is_object()) return {};
-            const auto& attrs = actor["Attributes"];
-            if (!attrs.contains(labels::owner) || attrs[labels::owner] != owner) return {};
-        }
-        // A service removed will not change again; a task container that
-        // goes is replaced by swarm itself.
-        on_event(type == "service" && action == "remove" ? event_kind::gone : event_kind::changed);
+        if (const auto kind = swarm_event(line, owner)) on_event(*kind);
         return {};
     };
     auto st = co_await client_.stream(http_method::get, target, {}, std::move(each), std::nullopt, cancel);

@@ -8,7 +8,8 @@ packages=(
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev nettle-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev libbenchmark-dev libsimdjson-dev
   docker.io busybox-static kcat prometheus docker-registry docker-compose podman
-  iproute2 procps
+  iproute2 procps socat
+  clang libclang-rt-14-dev
 )
 
 missing=()
