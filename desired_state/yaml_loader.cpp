@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -97,7 +98,15 @@ public:
     node_ptr take_root() { return std::move(root_); }
     std::vector<std::pair<YAML::Mark, std::string>>& problems() { return problems_; }
 
-    void OnDocumentStart(const YAML::Mark&) override {
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        // yaml-cpp 0.7 neither consumes nor rejects a stray "," or ":" at
+        // the top level (",", "- a\n,"): it reports an empty document at
+        // the same place, forever. A document starting where the last one
+        // did is that loop.
+        if (last_start_ && last_start_->pos == mark.pos)
+            throw stop_parsing{mark, "invalid YAML: unexpected character outside a flow collection ([...] or {...}); "
+                                     "quote the value if it is text"};
+        last_start_ = mark;
         root_.reset();
         stack_.clear();
         anchors_.clear();
@@ -144,6 +153,8 @@ public:
     void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_names_.push_back(name); }
 
 private:
+    std::optional<YAML::Mark> last_start_;
+
     struct frame {
         std::shared_ptr<node> n;
         YAML::anchor_t anchor;

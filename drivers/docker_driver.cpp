@@ -18,6 +18,7 @@
 #include "drivers/docker_networks_volumes.hpp"
 #include "drivers/docker_volume_body.hpp"
 #include "drivers/engine_error.hpp"
+#include "drivers/engine_events.hpp"
 #include "drivers/image_reference.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/names.hpp"
@@ -355,11 +356,7 @@ asio::awaitable<status> docker_driver::watch_events(event_handler on_event) {
     if (options_.flavour == engine_flavour::docker) filters["event"] = {"die", "destroy", "oom", "pause", "rename", "update", "health_status"};
     const std::string target = "/events" + query_string({{"filters", filters_json(filters)}});
     line_handler each = [&on_event](std::string_view line) -> status {
-        // A container removed ("destroy"; podman says "remove") will not
-        // change again: no reason to wait for more events about it.
-        const auto j = json::parse(line, nullptr, false);
-        const std::string action = j.is_object() ? j.value("Action", std::string{}) : std::string{};
-        on_event(action == "destroy" || action == "remove" ? event_kind::gone : event_kind::changed);
+        on_event(container_event(line));
         return {};
     };
     auto st = co_await client_.stream(http_method::get, target, {}, std::move(each), std::nullopt, cancel);

@@ -26,6 +26,7 @@ inline constexpr std::size_t default_max_line = 1024 * 1024;
 class line_splitter {
 public:
     using line_handler = std::function<status(std::string_view line)>;
+    using handler = line_handler;
 
     explicit line_splitter(std::size_t max_line = default_max_line) : max_line_(max_line) {}
 

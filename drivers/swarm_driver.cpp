@@ -16,6 +16,7 @@
 #include "drivers/docker_networks_volumes.hpp"
 #include "drivers/docker_volume_body.hpp"
 #include "drivers/engine_error.hpp"
+#include "drivers/engine_events.hpp"
 #include "drivers/docker_labels.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/names.hpp"
@@ -299,20 +300,7 @@ asio::awaitable<status> swarm_driver::watch_events(event_handler on_event) {
     const std::string target =
         "/events" + query_string({{"filters", filters_json({{"type", {"service", "node", "container"}}})}});
     docker::line_handler each = [&on_event, owned = owned_service_ids_](std::string_view line) -> status {
-        const auto j = json::parse(line, nullptr, false);
-        if (!j.is_object()) return {};
-        const std::string type = j.value("Type", std::string{});
-        const std::string action = j.value("Action", std::string{});
-        if (type == "container") {
-            const auto& actor = j.contains("Actor") ? j["Actor"] : json{};
-            if (!actor.is_object() || !actor.contains("Attributes") || !actor["Attributes"].is_object()) return {};
-            const auto& attrs = actor["Attributes"];
-            const auto service = attrs.find(labels::swarm_service_id);
-            if (service == attrs.end() || !service->is_string() || owned->count(service->get<std::string>()) == 0) return {};
-        }
-        // A service removed will not change again; a task container that
-        // goes is replaced by swarm itself.
-        on_event(type == "service" && action == "remove" ? event_kind::gone : event_kind::changed);
+        if (const auto kind = swarm_event(line, *owned)) on_event(*kind);
         return {};
     };
     auto st = co_await client_.stream(http_method::get, target, {}, std::move(each), std::nullopt, cancel);

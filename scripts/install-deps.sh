@@ -10,6 +10,7 @@ packages=(
   docker.io busybox-static kcat prometheus docker-registry docker-compose podman
   libssl-dev openssl socat
   iproute2 procps
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, the parser tests again under ASan+UBSan, and
-# the integration tests against the real engines, which it starts when
-# nothing answers (and leaves running). Idempotent; reuses build/.
+# Runs every test: unit tests, the parser tests again under ASan+UBSan, the
+# fuzz targets briefly, and the integration tests against the real engines,
+# which it starts when nothing answers (and leaves running). Idempotent;
+# reuses build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,9 @@ echo "== parser tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDRIFTLESS_PARSER_ONLY=ON -DDRIFTLESS_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 build-asan/tests/desired_state_tests
+
+echo "== fuzzing (libFuzzer, 10 s per target)" >&2
+bash scripts/fuzz.sh 10
 
 echo "== engines" >&2
 bash scripts/start-dockerd.sh

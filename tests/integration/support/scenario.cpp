@@ -111,12 +111,12 @@ command_result scenario::driftless(std::vector<std::string> args, const std::vec
     return run(argv, env, std::chrono::seconds(300));
 }
 
-std::unique_ptr<child> scenario::start_run(std::vector<std::string> extra) {
+std::unique_ptr<child> scenario::start_run(std::vector<std::string> extra, const std::vector<std::string>& env) {
     // Port 0: the kernel picks a free port and driftless logs it.
     std::vector<std::string> argv{binary(), "run", "-s", dir_.string(), "--driver", driver_, "--owner", owner_,
                                   "--listen", "127.0.0.1:0", "--log-level", "debug"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    auto c = std::make_unique<child>(argv, std::vector<std::string>{}, (dir_.parent_path() / (owner_ + "-run.log")).string());
+    auto c = std::make_unique<child>(argv, env, (dir_.parent_path() / (owner_ + "-run.log")).string());
     const std::string marker = "status on http://127.0.0.1:";
     port_ = 0;
     wait_until([&] {

@@ -34,8 +34,9 @@ public:
 
     // `driftless ARGS... -s DIR --driver D --owner OWNER`.
     command_result driftless(std::vector<std::string> args, const std::vector<std::string>& env = {}) const;
-    // `driftless run` in the background, status on a free port; waits until /readyz.
-    std::unique_ptr<child> start_run(std::vector<std::string> extra = {});
+    // `driftless run` in the background, status on a free port, with extra
+    // environment entries ("DOCKER_HOST=..."); waits until /readyz.
+    std::unique_ptr<child> start_run(std::vector<std::string> extra = {}, const std::vector<std::string>& env = {});
     // The status port of the latest start_run.
     unsigned short status_port() const noexcept { return port_; }
     // GET on the status server: {http code, body}.
