@@ -36,7 +36,9 @@ status line_splitter::feed(std::string_view bytes, const line_handler& on_line) 
     }
     scanned_ += bytes.size();
     const std::string_view rest = bytes.substr(start);
-    if (pending_.size() + rest.size() > max_line_ + 1) return too_long();
+    // A '\r' at the very end may be the first half of a "\r\n".
+    const bool cr_last = rest.empty() ? (!pending_.empty() && pending_.back() == '\r') : rest.back() == '\r';
+    if (pending_.size() + rest.size() > max_line_ + (cr_last ? 1 : 0)) return too_long();
     pending_.append(rest);
     return {};
 }

@@ -64,7 +64,7 @@ ds::service with_settings() {
 }  // namespace
 
 TEST_CASE("container settings: each compose key in the create body") {
-    const json b = container_create_body(service_spec(with_settings()), "h1", "own", "");
+    const json b = container_create_body(service_spec(with_settings()), "h1", driftless::drivers::ownership{"own", ""}, "");
     CHECK(b["Hostname"] == "web-1");
     CHECK(b["Domainname"] == "example.org");
     CHECK(b["WorkingDir"] == "/srv");
@@ -105,7 +105,7 @@ TEST_CASE("container settings: each compose key in the create body") {
 TEST_CASE("container settings: none set adds nothing") {
     ds::service svc;
     svc.image = "x";
-    const json b = container_create_body(service_spec(svc), "h1", "own", "");
+    const json b = container_create_body(service_spec(svc), "h1", driftless::drivers::ownership{"own", ""}, "");
     CHECK(b["HostConfig"] == json::parse(R"({"RestartPolicy": {"Name": "unless-stopped", "MaximumRetryCount": 0}})"));
     CHECK(b.size() == 3);
 }
@@ -115,11 +115,11 @@ TEST_CASE("container settings: network_mode and deploy.restart_policy") {
     svc.image = "x";
     svc.network_mode = "service:db";
     svc.swarm_restart = ds::swarm_restart_policy{"on-failure", 0, 4, 0};
-    const json h = container_create_body(service_spec(svc), "h1", "own", "")["HostConfig"];
+    const json h = container_create_body(service_spec(svc), "h1", driftless::drivers::ownership{"own", ""}, "")["HostConfig"];
     CHECK(h["NetworkMode"] == "container:db");
     CHECK(h["RestartPolicy"] == json::parse(R"({"Name": "on-failure", "MaximumRetryCount": 4})"));
     svc.swarm_restart = ds::swarm_restart_policy{"none", 0, 0, 0};
-    CHECK(container_create_body(service_spec(svc), "h1", "own", "")["HostConfig"]["RestartPolicy"]["Name"] == "no");
+    CHECK(container_create_body(service_spec(svc), "h1", driftless::drivers::ownership{"own", ""}, "")["HostConfig"]["RestartPolicy"]["Name"] == "no");
 }
 
 TEST_CASE("container settings: swarm-only settings are errors for the docker and podman drivers") {

@@ -278,24 +278,6 @@ TEST_CASE("engine client: a stream can be cancelled, even before it starts") {
     CHECK(st.err().code == "cancelled");
 }
 
-TEST_CASE("engine client: a body longer than the limit is refused by its Content-Length, unread") {
-    asio::io_context io;
-    // Announces 100 MiB, sends a few bytes and stays open: the refusal must
-    // come from the header, not from waiting for the body.
-    scripted_engine engine(io, [](const std::string& t) -> reply {
-        if (t == "/version") return {version_reply};
-        return {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                std::to_string(std::size_t{100} << 20) + "\r\n\r\n[{\"Id\":"};
-    });
-    engine_client client(io.get_executor(), engine.host(), 5s);
-    auto r = run(io, client.call(http_method::get, "/containers/json?all=1", {}, std::nullopt, std::size_t{200} << 20));
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.err().code == "engine");
-    CHECK(r.err().message == "the engine at " + engine.host().to_string() +
-                                 " answered GET /v1.41/containers/json with a body of more than 64 MiB; refused "
-                                 "(is DOCKER_HOST an engine?)");
-}
-
 TEST_CASE("engine client: a chunked body is refused once its chunks pass the limit") {
     asio::io_context io;
     scripted_engine engine(io, [](const std::string& t) -> reply {

@@ -50,7 +50,7 @@ TEST_CASE("swarm settings: each compose key in the ServiceSpec") {
     svc.endpoint_mode = "dnsrr";
     const ds::spec s = service_spec(svc);
     REQUIRE(check_service_spec(s));
-    const json b = service_spec_body(s, "h1", "own", "");
+    const json b = service_spec_body(s, "h1", driftless::drivers::ownership{"own", ""}, "");
     const json& c = b["TaskTemplate"]["ContainerSpec"];
     CHECK(c["Hostname"] == "web-1");
     CHECK(c["Dir"] == "/srv");
@@ -87,7 +87,7 @@ TEST_CASE("swarm settings: restart on-failure:N") {
     svc.image = "x";
     svc.restart = ds::restart_policy::on_failure;
     svc.restart_max_attempts = 5;
-    CHECK(service_spec_body(service_spec(svc), "h", "o", "")["TaskTemplate"]["RestartPolicy"] ==
+    CHECK(service_spec_body(service_spec(svc), "h", driftless::drivers::ownership{"o", ""}, "")["TaskTemplate"]["RestartPolicy"] ==
           json::parse(R"({"Condition": "on-failure", "MaxAttempts": 5})"));
 }
 

@@ -103,7 +103,7 @@ TEST_CASE("docker: an engine over TLS with client certificates (DOCKER_TLS_VERIF
         REQUIRE_MESSAGE(applied.exit_code == 0, applied.err);
         CHECK(s.container_state(web) == "running");
         const auto plan = s.driftless({"plan"}, {host, "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=" + c});
-        CHECK_MESSAGE(plan.exit_code == 0, plan.out + plan.err);
+        CHECK_MESSAGE(plan.exit_code == 0, (plan.out + plan.err));
         CHECK(plan.out == "converged: nothing to do\n");
     }
     SUBCASE("a client certificate the engine does not trust is a clear error") {

@@ -25,9 +25,9 @@ bool contains(const std::string& haystack, const std::string& needle) { return h
 
 // An image built for one test, removed at the end (after the scenario's
 // containers: declare it before the scenario).
-struct test_image {
+struct forged_image {
     std::string tag;
-    ~test_image() { sh("docker rmi -f " + tag + " >/dev/null 2>&1; true"); }
+    ~forged_image() { sh("docker rmi -f " + tag + " >/dev/null 2>&1; true"); }
 };
 
 // A folder of its own, removed at the end.
@@ -52,7 +52,7 @@ unsigned mode_of(const std::filesystem::path& p) {
 TEST_CASE("docker: a container run from an image labelled with driftless's owner and name is never adopted nor removed") {
     ensure_engine("docker");
     const std::string id = unique_id("forged");
-    test_image image{"driftless-test/forged-" + id + ":1"};
+    forged_image image{"driftless-test/forged-" + id + ":1"};
     temp_folder build(id);
     scenario s("fg");
     const auto web = s.name("web"), other = s.name("other"), keep = s.name("keep");

@@ -22,7 +22,7 @@ TEST_CASE("kafka settings: secret values never appear in messages") {
                               "sasl.oauthbearer.token.endpoint.url.token"})
             CHECK_MESSAGE(watchers::is_secret_setting(k), k);
         for (const char* k : {"sasl.username", "security.protocol", "ssl.ca.location", "client.id"})
-            CHECK_MESSAGE_FALSE(watchers::is_secret_setting(k), k);
+            CHECK_MESSAGE(!watchers::is_secret_setting(k), k);
     }
     SUBCASE("a setting librdkafka refuses") {
         auto st = check_kafka_settings({{"sasl.password2", "hunter2"}});
