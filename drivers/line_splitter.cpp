@@ -23,7 +23,8 @@ status line_splitter::feed(std::string_view bytes, const line_handler& on_line) 
         if (nl == std::string_view::npos) break;
         const std::string_view piece = bytes.substr(start, nl - start);
         start = nl + 1;
-        if (pending_.size() + piece.size() > max_line_ + 1) return too_long();   // +1: a '\r' before the break
+        const bool cr = !piece.empty() ? piece.back() == '\r' : (!pending_.empty() && pending_.back() == '\r');
+        if (pending_.size() + piece.size() > max_line_ + (cr ? 1 : 0)) return too_long();   // a '\r' before the break is not the line's
         if (pending_.empty()) {
             // The common case: the whole line arrived in this read; no copy.
             if (status s = hand_over(piece, on_line); !s) return s;
