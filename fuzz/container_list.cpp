@@ -34,6 +34,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (r.err().code != "engine") std::abort();
         return 0;
     }
-    (void)dk::unowned_named(std::move(*r), {"web", "db"}, "fuzz");
+    (void)dk::unowned_named(std::move(*r), {"web", "db"}, driftless::drivers::ownership{"fuzz", "key"});
     return 0;
 }
