@@ -111,7 +111,7 @@ TEST_CASE("docker: an engine over TLS with client certificates (DOCKER_TLS_VERIF
         CHECK(refused.exit_code == 1);
         // The rogue CA did not sign the engine's certificate either, so
         // driftless is the first to object.
-        CHECK_MESSAGE(refused.err.find("engine: the engine at tcp://127.0.0.1:" + std::to_string(port) +
+        CHECK_MESSAGE(refused.err.find("the engine at tcp://127.0.0.1:" + std::to_string(port) +
                                        " presented a certificate that " + rogue.string() +
                                        "/ca.pem does not vouch for") != std::string::npos,
                       refused.err);
@@ -119,7 +119,7 @@ TEST_CASE("docker: an engine over TLS with client certificates (DOCKER_TLS_VERIF
         std::filesystem::copy_file(certs / "ca.pem", rogue / "ca.pem", std::filesystem::copy_options::overwrite_existing);
         const auto rejected = s.driftless({"plan"}, {host, "DOCKER_TLS_VERIFY=1", "DOCKER_CERT_PATH=" + rogue.string()});
         CHECK(rejected.exit_code == 1);
-        CHECK_MESSAGE(rejected.err.find("engine: the engine at tcp://127.0.0.1:" + std::to_string(port) +
+        CHECK_MESSAGE(rejected.err.find("the engine at tcp://127.0.0.1:" + std::to_string(port) +
                                         " refused the TLS connection (") != std::string::npos,
                       rejected.err);
         CHECK_MESSAGE(rejected.err.find("); it must trust the CA that signed the client certificate " + rogue.string() +

