@@ -61,7 +61,8 @@ write_spec() {   # FILE NAME [ROUND]: atomically, as editors and git do
 
 mkdir -p "$specs"
 for i in $(seq 1 "$services"); do write_spec "s$i.yaml" "$owner-s$i"; done
-docker run -d --name "$bystander" --label "io.driftless.owner=$owner-other" --label "io.driftless.name=$owner-s1" \
+# unless-stopped: the dockerd restart must not be what stops it.
+docker run -d --restart unless-stopped --name "$bystander" --label "io.driftless.owner=$owner-other" --label "io.driftless.name=$owner-s1" \
   "$image" sleep infinity >/dev/null
 bystander_id=$(docker inspect -f '{{.Id}}' "$bystander")
 
