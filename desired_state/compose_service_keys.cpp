@@ -178,13 +178,7 @@ void read_devices(context& ctx, const node& n, const std::string& field, std::ve
     ctx.each_item(n, field, [&](const std::string& f, const node& item) {
         auto s = ctx.string(item, f);
         if (!s) return;
-        std::vector<std::string> parts;
-        for (std::size_t start = 0;;) {
-            auto c = s->find(':', start);
-            parts.push_back(s->substr(start, c == std::string::npos ? std::string::npos : c - start));
-            if (c == std::string::npos) break;
-            start = c + 1;
-        }
+        std::vector<std::string> parts = split_on(*s, ':');
         device_mapping d;
         d.host_path = parts[0];
         d.container_path = parts.size() > 1 ? parts[1] : parts[0];

@@ -224,13 +224,7 @@ void read_long(context& ctx, const node& n, const std::string& field, std::vecto
 void read_short(context& ctx, const node& n, const std::string& field, std::vector<mount>& out) {
     auto s = ctx.string(n, field);
     if (!s) return;
-    std::vector<std::string> parts;
-    for (std::size_t start = 0;;) {
-        auto c = s->find(':', start);
-        parts.push_back(s->substr(start, c == std::string::npos ? std::string::npos : c - start));
-        if (c == std::string::npos) break;
-        start = c + 1;
-    }
+    std::vector<std::string> parts = split_on(*s, ':');
     if (parts.size() > 3) {
         ctx.value_error(n, field, *s, "expected SOURCE:TARGET[:ro|rw]");
         return;

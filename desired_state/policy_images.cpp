@@ -3,6 +3,7 @@
 
 #include "desired_state/detail/names.hpp"
 #include "desired_state/detail/policy_rules.hpp"
+#include "desired_state/detail/reader.hpp"
 
 namespace driftless::desired_state::detail {
 
@@ -15,17 +16,6 @@ struct image_name {
     std::string tag;
     std::string digest;
 };
-
-std::vector<std::string> split_path(std::string_view text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto end = std::min(text.find('/', start), text.size());
-        out.emplace_back(text.substr(start, end - start));
-        if (end == text.size()) return out;
-        start = end + 1;
-    }
-}
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -76,7 +66,7 @@ image_name normalised(std::vector<std::string> path, bool with_registry, bool wh
 image_name reference_name(std::string_view ref) {
     image_name out;
     split_tag_and_digest(ref, out);
-    auto path = split_path(ref);
+    auto path = split_on(ref, '/');
     const bool with_registry = path.size() > 1 && registry_like(path.front());
     return normalised(std::move(path), with_registry, true, std::move(out));
 }
@@ -90,7 +80,7 @@ image_name entry_name(std::string_view entry) {
     if (entry.find('/') == std::string_view::npos && lone_registry(entry))
         return normalised({std::string(entry)}, true, false, std::move(out));
     if (!prefix) split_tag_and_digest(entry, out);
-    auto path = split_path(entry);
+    auto path = split_on(entry, '/');
     const bool with_registry = registry_like(path.front()) && (path.size() > 1 || prefix);
     return normalised(std::move(path), with_registry, !prefix, std::move(out));
 }

@@ -17,6 +17,16 @@ std::string join(const std::string& prefix, std::string_view key) {
     return s;
 }
 
+std::vector<std::string> split_on(std::string_view text, char sep) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+        const auto c = text.find(sep, start);
+        parts.emplace_back(text.substr(start, c == std::string_view::npos ? std::string_view::npos : c - start));
+        if (c == std::string_view::npos) return parts;
+        start = c + 1;
+    }
+}
+
 std::string index(const std::string& prefix, std::size_t i) { return prefix + "[" + std::to_string(i) + "]"; }
 
 std::string quote(std::string_view text) {

@@ -24,6 +24,10 @@
 
 namespace driftless::desired_state::detail {
 
+// The pieces of `text` between each `sep` ("a::b" gives "a", "", "b"); at
+// least one piece.
+[[nodiscard]] std::vector<std::string> split_on(std::string_view text, char sep);
+
 // "a.b", "a" (prefix empty) and "a[3]" field paths.
 [[nodiscard]] std::string join(const std::string& prefix, std::string_view key);
 [[nodiscard]] std::string index(const std::string& prefix, std::size_t i);
