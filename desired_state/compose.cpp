@@ -4,6 +4,7 @@
 #include <set>
 
 #include "desired_state/detail/compose_keys.hpp"
+#include "desired_state/detail/compose_merge.hpp"
 #include "desired_state/detail/compose_project.hpp"
 #include "desired_state/detail/document.hpp"
 #include "desired_state/detail/names.hpp"
@@ -380,6 +381,40 @@ bool scope_service(context& ctx, compose_service& cs, const project_names& names
     return ok;
 }
 
+// The document with the override file beside it merged in, when it has
+// one of compose's own file names and one is there.
+node_ptr with_override(context& ctx, const node_ptr& doc) {
+    if (!ctx.options().read_file) return doc;
+    if (!is_compose_file_name(std::filesystem::path(ctx.path()).filename().string())) return doc;
+    const std::string folder = compose_folder(ctx.path());
+    for (auto name : compose_override_names) {
+        const std::string& path = ctx.keep_file(folder + "/" + std::string(name));
+        std::string error;
+        auto text = read_companion(ctx, path, error);
+        if (!text) {
+            if (error.empty()) continue;
+            ctx.error(*doc, "", path + ": " + error);
+            return doc;
+        }
+        const std::size_t errors_before = ctx.error_count();
+        auto docs = load_documents(*text, path, ctx.options(), ctx.diagnostics(), &path);
+        if (ctx.error_count() != errors_before || docs.empty()) return doc;
+        if (docs.size() > 1) {
+            ctx.error(*docs[1], "", "an override file holds one document");
+            return doc;
+        }
+        if (!docs[0]->is_mapping()) {
+            ctx.error(*docs[0], "", std::string("an override file must be a mapping, got ") + describe(*docs[0]));
+            return doc;
+        }
+        ctx.keep(docs[0]);
+        node_ptr merged = merge_compose(ctx, doc, docs[0]);
+        ctx.keep(merged);
+        return merged;
+    }
+    return doc;
+}
+
 }  // namespace
 
 bool is_compose(const node& doc) {
@@ -392,7 +427,9 @@ bool is_compose(const node& doc) {
     return services;
 }
 
-void read_compose(context& ctx, const node& doc, std::vector<spec>& out) {
+void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out) {
+    const node_ptr merged = with_override(ctx, written);
+    const node& doc = *merged;
     const std::string folder = compose_folder(ctx.path());
     const char* home = std::getenv("HOME");
     ctx.enter_compose({project_env(ctx, doc, folder), folder, home ? home : ""});

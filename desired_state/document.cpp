@@ -214,7 +214,7 @@ parse_result parse_text(std::string_view text, const std::string& path, const pa
                                         detail::describe(*doc));
                 continue;
             }
-            if (detail::is_compose(*doc)) detail::read_compose(ctx, *doc, r.specs);
+            if (detail::is_compose(*doc)) detail::read_compose(ctx, doc, r.specs);
             else detail::read_resource(ctx, *doc, r.specs);
         }
         r.companions = std::move(ctx.companions());

@@ -100,6 +100,10 @@ struct parse_result {
     [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
 };
 
+// compose.override.yaml and its kin: merged into the compose file beside
+// them, never read as documents of their own.
+[[nodiscard]] bool is_compose_override_file(std::string_view file_name) noexcept;
+
 // Parses YAML or JSON (JSON is YAML) holding one or more documents separated
 // by `---`. `path` is used in diagnostics and as each spec's origin.
 // A document may also be a docker-compose file (top-level `services:`).

@@ -93,7 +93,7 @@ bool check_bytes(std::string_view text, const std::string& path, std::vector<dia
 
 class tree_builder : public YAML::EventHandler {
 public:
-    explicit tree_builder(std::size_t max_depth) : max_depth_(max_depth) {}
+    tree_builder(std::size_t max_depth, const std::string* file) : max_depth_(max_depth), file_(file) {}
 
     node_ptr take_root() { return std::move(root_); }
     std::vector<std::pair<YAML::Mark, std::string>>& problems() { return problems_; }
@@ -135,19 +135,19 @@ public:
     }
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   const std::string& value) override {
-        auto n = make(node::type::scalar, mark);
+        auto n = make(node::type::scalar, mark, tag);
         n->plain = tag == "?";
         n->text = value;
         finish(std::move(n), anchor);
     }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value) override {
-        open(make(node::type::sequence, mark), anchor, mark);
+        open(make(node::type::sequence, mark, tag), anchor, mark);
     }
     void OnSequenceEnd() override { close(); }
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value) override {
-        open(make(node::type::mapping, mark), anchor, mark);
+        open(make(node::type::mapping, mark, tag), anchor, mark);
     }
     void OnMapEnd() override { close(); }
     void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_names_.push_back(name); }
@@ -160,11 +160,14 @@ private:
         YAML::anchor_t anchor;
     };
 
-    static std::shared_ptr<node> make(node::type t, const YAML::Mark& mark) {
+    std::shared_ptr<node> make(node::type t, const YAML::Mark& mark, std::string_view tag = {}) const {
         auto n = std::make_shared<node>();
         n->kind = t;
         n->line = mark.line + 1;
         n->column = mark.column + 1;
+        n->file = file_;
+        if (tag == "!reset") n->tag = node::merge_tag::reset;
+        else if (tag == "!override") n->tag = node::merge_tag::override;
         return n;
     }
 
@@ -239,6 +242,7 @@ private:
     }
 
     std::size_t max_depth_;
+    const std::string* file_;
     node_ptr root_;
     std::vector<frame> stack_;
     std::unordered_map<YAML::anchor_t, node_ptr> anchors_;
@@ -269,7 +273,8 @@ std::string syntax_message(const std::string& msg) {
 }  // namespace
 
 std::vector<node_ptr> load_documents(std::string_view text, const std::string& path,
-                                     const parse_options& options, std::vector<diagnostic>& errors) {
+                                     const parse_options& options, std::vector<diagnostic>& errors,
+                                     const std::string* file) {
     std::vector<node_ptr> docs;
     if (text.size() > options.max_bytes) {
         errors.push_back({{path, 1, 1}, "",
@@ -280,7 +285,7 @@ std::vector<node_ptr> load_documents(std::string_view text, const std::string& p
     if (!check_bytes(text, path, errors)) return docs;
 
     std::istringstream in{std::string(text)};
-    tree_builder builder(options.max_depth);
+    tree_builder builder(options.max_depth, file);
     auto at = [&](const YAML::Mark& m) {
         // yaml-cpp marks are 0-based; a null mark (-1) means "no place"
         return source_location{path, m.line < 0 ? 1 : m.line + 1, m.column < 0 ? 1 : m.column + 1};

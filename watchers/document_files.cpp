@@ -11,6 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include "desired_state/parse.hpp"
+
 namespace driftless::watchers {
 namespace {
 
@@ -148,6 +150,7 @@ bool is_editor_temp_name(std::string_view name) noexcept {
 
 bool is_document_name(std::string_view name) noexcept {
     if (name.empty() || name.front() == '.' || is_editor_temp_name(name)) return false;
+    if (desired_state::is_compose_override_file(name)) return false;  // read with its compose file
     return ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".json");
 }
 

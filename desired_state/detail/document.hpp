@@ -23,7 +23,8 @@ bool read_service_field(context& ctx, const std::string& key, const node& value,
 std::optional<std::string> read_name(context& ctx, const node& n, const std::string& field);
 
 // A compose file: services, networks and volumes (top-level `services:`).
-void read_compose(context& ctx, const node& doc, std::vector<spec>& out);
+// The compose override file beside it (compose_merge.hpp) is merged in first.
+void read_compose(context& ctx, const node_ptr& doc, std::vector<spec>& out);
 
 // True when a document is a compose file rather than one resource.
 [[nodiscard]] bool is_compose(const node& doc);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -43,7 +44,13 @@ public:
 
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] const parse_options& options() const noexcept { return options_; }
-    [[nodiscard]] source_location where(const node& n) const { return {path_, n.line, n.column}; }
+    [[nodiscard]] source_location where(const node& n) const { return {n.file ? *n.file : path_, n.line, n.column}; }
+    // Keeps a file name and a tree read besides the document (an override
+    // file) alive as long as the context; the name's address is stable.
+    const std::string& keep_file(std::string path) { return kept_files_.emplace_back(std::move(path)); }
+    void keep(node_ptr tree) { kept_trees_.push_back(std::move(tree)); }
+    // Where problems found outside the readers (an override file's syntax) go.
+    [[nodiscard]] std::vector<diagnostic>& diagnostics() noexcept { return errors_; }
 
     // A compose file's scope: its variables (the project's .env under the
     // allowed process environment; bare $VAR expands too), the folder its
@@ -106,6 +113,8 @@ private:
     bool exhausted_ = false;
     std::optional<compose_scope> compose_;
     std::vector<companion> companions_;
+    std::deque<std::string> kept_files_;
+    std::vector<node_ptr> kept_trees_;
 };
 
 // What a list entry without "=" means in read_string_map: an error (driftless

@@ -20,10 +20,15 @@ namespace driftless::desired_state::detail {
 struct node {
     enum class type : std::uint8_t { null, scalar, sequence, mapping };
     type kind = type::null;
+    // Compose's merge tags on a node of an override file: `!reset` drops
+    // what the base file set, `!override` replaces it instead of merging.
+    enum class merge_tag : std::uint8_t { none, reset, override };
     bool plain = true;          // a plain scalar (no quotes, no explicit tag)
+    merge_tag tag = merge_tag::none;
     int line = 0;               // 1-based
     int column = 0;             // 1-based
     std::string text;           // scalar text as written (null: empty)
+    const std::string* file = nullptr;  // the file it was read from, when not the document's own (override files)
     // sequence: the items; mapping: key, value, key, value, ... in order
     // (duplicate keys are kept so they can be reported).
     std::vector<std::shared_ptr<const node>> children;
@@ -48,8 +53,10 @@ using node_ptr = std::shared_ptr<const node>;
 // (size, NUL, invalid UTF-8, control characters), in the YAML syntax and
 // nesting deeper than options.max_depth are appended to `errors`; the
 // documents read before a syntax error are still returned.
+// `file`, when given, is recorded in every node (it must outlive them).
 [[nodiscard]] std::vector<node_ptr> load_documents(std::string_view text, const std::string& path,
                                                    const parse_options& options,
-                                                   std::vector<diagnostic>& errors);
+                                                   std::vector<diagnostic>& errors,
+                                                   const std::string* file = nullptr);
 
 }  // namespace driftless::desired_state::detail
