@@ -6,6 +6,7 @@
 #include "desired_state/detail/compose_keys.hpp"
 #include "desired_state/detail/compose_merge.hpp"
 #include "desired_state/detail/compose_project.hpp"
+#include "desired_state/detail/compose_secrets.hpp"
 #include "desired_state/detail/document.hpp"
 #include "desired_state/detail/names.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 // Compose keys driftless reads, by where they appear. Anything else is
 // reported as "not supported by driftless" (or as a typo, when close to one
 // of these): a compose setting must never be dropped silently.
-constexpr std::string_view top_keys[] = {"version", "name", "services", "networks", "volumes"};
+constexpr std::string_view top_keys[] = {"version", "name", "services", "networks", "volumes", "secrets", "configs"};
 constexpr std::string_view service_keys[] = {
     "image",     "command", "entrypoint", "environment", "labels",   "ports",      "networks",
     "volumes",   "tmpfs",   "user",       "deploy",      "restart",  "healthcheck", "stop_grace_period",
@@ -25,7 +26,7 @@ constexpr std::string_view service_keys[] = {
     "hostname", "domainname", "working_dir", "extra_hosts", "dns", "dns_search", "dns_opt", "expose", "read_only",
     "tty", "stdin_open", "init", "privileged", "shm_size", "stop_signal", "cap_add", "cap_drop", "security_opt",
     "sysctls", "pids_limit", "logging", "network_mode", "links", "devices", "pid", "ipc", "platform", "runtime",
-    "build"};
+    "build", "secrets", "configs"};
 constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal", "attachable", "ipam", "labels",
                                              "external"};
 constexpr std::string_view ipam_keys[] = {"driver", "config"};
@@ -63,6 +64,7 @@ struct compose_service {
     std::optional<std::string> container_name;
     const node* container_name_at = nullptr;
     std::vector<std::string> profiles;
+    std::vector<compose_secret_use> secret_uses;
     bool ok = false;
 };
 
@@ -103,6 +105,8 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
             cs.scale = ctx.integer(v, f, 0, 1'000);
         } else if (key == "profiles") {
             read_profiles(ctx, v, f, cs.profiles);
+        } else if (key == "secrets" || key == "configs") {
+            read_compose_secret_uses(ctx, v, f, key == "configs", cs.secret_uses);
         } else if (key == "env_file") {
             read_env_files(ctx, v, f, env_files);
         } else if (key == "environment") {
@@ -437,6 +441,7 @@ void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out)
     if (names.project.empty()) return;
 
     std::map<std::string, std::string> networks, volumes;
+    std::map<std::string, compose_secret> secrets, configs;
     std::vector<compose_service> services;
     const node* services_at = nullptr;
     ctx.each_pair(doc, "", [&](const std::string& key, const node& k, const node& v) {
@@ -457,6 +462,8 @@ void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out)
             read_compose_resources<network>(ctx, v, key, network_keys, names, networks, out);
         } else if (key == "volumes") {
             read_compose_resources<volume>(ctx, v, key, volume_keys, names, volumes, out);
+        } else if (key == "secrets" || key == "configs") {
+            read_compose_secrets(ctx, v, key, key == "configs", names, key == "configs" ? configs : secrets);
         } else {
             unsupported(ctx, k, key, top_keys);
         }
@@ -472,6 +479,7 @@ void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out)
     for (auto& cs : services) {
         if (!enabled.count(cs.name) || !cs.ok) continue;
         if (!scope_service(ctx, cs, names, networks, volumes, enabled, uses_default)) continue;
+        if (!resolve_secret_uses(ctx, cs.secret_uses, secrets, configs, cs.draft.value.secrets)) continue;
         const int replicas = static_cast<int>(cs.scale.value_or(cs.draft.value.replicas));
         if (cs.container_name && replicas > 1) {
             ctx.error(*cs.container_name_at, join(cs.field, "container_name"),

@@ -109,6 +109,13 @@ void add_settings(json& j, const service& s) {
     put("endpoint_mode", s.endpoint_mode, std::string());
     put("placement_preferences", s.placement_preferences, strings());
     put("max_replicas_per_node", s.max_replicas_per_node, std::int64_t{0});
+    if (!s.secrets.empty()) {
+        json out = json::array();
+        for (const auto& m : s.secrets)   // the digest, never the content
+            out.push_back({{"config", m.config}, {"name", m.name}, {"target", m.target}, {"file", m.file},
+                           {"uid", m.uid}, {"gid", m.gid}, {"mode", m.mode}, {"digest", m.digest}});
+        j["secrets"] = std::move(out);
+    }
 }
 
 // A mount's settings added after the first ones, written only when set.

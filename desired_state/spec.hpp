@@ -105,6 +105,24 @@ struct device_mapping {
     auto operator<=>(const device_mapping&) const = default;
 };
 
+// A compose secret or config, given to the containers as a file. Under
+// docker and podman a file-backed one is bind-mounted read-only, one from a
+// variable or inline content is copied in before the container starts;
+// under swarm each is a swarm secret or config named with its content's
+// digest (secrets are immutable there: new content, new name).
+struct secret_mount {
+    bool config = false;               // a config (else a secret)
+    std::string name;                  // engine name: PROJECT_KEY or `name:`; swarm: plus "-" and 12 digest digits
+    std::string target;                // absolute path in the container
+    std::string file;                  // the host file it comes from; "" = `data` only (environment:, content:)
+    std::string uid = "0";             // swarm and copied files
+    std::string gid = "0";
+    std::uint32_t mode = 0444;
+    std::string digest;                // redact_secret(data): stands for the content in the canonical form
+    std::string data;                  // the content: never in the canonical form, a label, a log or an error
+    auto operator<=>(const secret_mount&) const = default;
+};
+
 struct logging_config {
     std::string driver;                // "" = engine default
     string_map options;
@@ -214,6 +232,7 @@ struct service {
     std::string endpoint_mode;                           // "" | vip | dnsrr
     std::vector<std::string> placement_preferences;      // "spread=node.labels.zone", order kept
     std::int64_t max_replicas_per_node = 0;
+    std::vector<secret_mount> secrets;                   // compose secrets and configs, sorted by target
     bool operator==(const service&) const = default;
 };
 

@@ -148,7 +148,7 @@ networks:
   front: {enable_ipv6: true}
 volumes:
   data: {name: other}
-secrets: {}
+secrets: {xx: {external: true}}
 configs: {}
 )") == strings{
               "web.yaml:4:5: services.web.cpu_shares: not supported by driftless",
@@ -158,8 +158,7 @@ configs: {}
               "web.yaml:8:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
               "web.yaml:9:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
               "web.yaml:12:11: networks.front.enable_ipv6: not supported by driftless",
-              "web.yaml:15:1: secrets: not supported by driftless",
-              "web.yaml:16:1: configs: not supported by driftless",
+              "web.yaml:15:16: secrets.xx.external: not supported by driftless",
           });
 }
 
