@@ -122,11 +122,13 @@ json container_create_body(const ds::spec& s, std::string_view hash, const owner
         host["NetworkMode"] = svc.networks.front();
         body["NetworkingConfig"] = {{"EndpointsConfig", {{svc.networks.front(), endpoint_config(svc.networks.front(), s.name)}}}};
     }
-    if (!svc.mounts.empty()) {
-        json mounts = json::array();
-        for (const auto& m : svc.mounts) mounts.push_back(mount_body(m));
-        host["Mounts"] = std::move(mounts);
-    }
+    json mounts = json::array();
+    for (const auto& m : svc.mounts) mounts.push_back(mount_body(m));
+    // A secret or config from a file is that file, read-only, as compose
+    // gives it without swarm; the others are copied in before the start.
+    for (const auto& m : svc.secrets)
+        if (!m.file.empty()) mounts.push_back({{"Type", "bind"}, {"Source", m.file}, {"Target", m.target}, {"ReadOnly", true}});
+    if (!mounts.empty()) host["Mounts"] = std::move(mounts);
     if (svc.limits.nano_cpus != 0) host["NanoCpus"] = svc.limits.nano_cpus;
     if (svc.limits.memory_bytes != 0) host["Memory"] = svc.limits.memory_bytes;
     if (svc.reservations.memory_bytes != 0) host["MemoryReservation"] = svc.reservations.memory_bytes;

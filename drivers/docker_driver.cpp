@@ -19,6 +19,7 @@
 #include "drivers/docker_volume_body.hpp"
 #include "drivers/engine_error.hpp"
 #include "drivers/engine_events.hpp"
+#include "drivers/file_archive.hpp"
 #include "drivers/image_reference.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/names.hpp"
@@ -253,6 +254,20 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
         if (!r) {
             co_await discard_container(*id);
             co_return with_context(std::move(r).err(), what + ": connect to network " + in_quotes(svc.networks[i]));
+        }
+    }
+    for (const auto& m : svc.secrets) {
+        if (!m.file.empty()) continue;   // bind-mounted
+        const auto id_of = [](const std::string& text) { return static_cast<std::uint32_t>(std::stoul(text)); };
+        auto tar = file_archive(m.target, m.data, m.mode, id_of(m.uid), id_of(m.gid));
+        status copied;
+        if (!tar) copied = std::move(tar).err();
+        else if (auto r = co_await client_.call(http_method::put, "/containers/" + *id + "/archive?path=%2F", *tar); !r)
+            copied = std::move(r).err();
+        if (!copied) {
+            co_await discard_container(*id);
+            co_return with_context(copied.err(), what + ": copy " + (m.config ? "config " : "secret ") +
+                                                                in_quotes(m.name) + " to " + in_quotes(m.target));
         }
     }
     if (svc.replicas == 0) co_return status{};

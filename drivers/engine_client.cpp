@@ -211,7 +211,8 @@ struct engine_client::impl {
         req.set(http::field::host, host_header);
         req.set(http::field::user_agent, "driftless");
         if (!body.empty() || m == http_method::post || m == http_method::put) {
-            req.set(http::field::content_type, "application/json");
+            // PUT is only ever an archive (a file copied into a container).
+            req.set(http::field::content_type, m == http_method::put ? "application/x-tar" : "application/json");
             req.body() = std::move(body);
         }
         req.keep_alive(true);

@@ -1,15 +1,20 @@
 #include "drivers/ownership.hpp"
 
 #include "desired_state/installation_key.hpp"
+#include "drivers/labels.hpp"
 
 namespace driftless::drivers {
 
 std::string ownership::mac(desired_state::kind kind, std::string_view name, std::string_view spec_hash) const {
+    return mac(std::string_view(desired_state::to_string(kind)), name, spec_hash);
+}
+
+std::string ownership::mac(std::string_view kind, std::string_view name, std::string_view spec_hash) const {
     // NUL-separated: no field can contain one (labels are text), so no two
     // tuples give the same input.
     std::string text = owner_;
     text += '\0';
-    text += desired_state::to_string(kind);
+    text += kind;
     text += '\0';
     text += name;
     text += '\0';
@@ -17,14 +22,32 @@ std::string ownership::mac(desired_state::kind kind, std::string_view name, std:
     return desired_state::hmac_sha256_hex(key_, text);
 }
 
+namespace {
+
+// Compared without an early exit, so the time taken says nothing about how
+// much of a guessed MAC was right.
+bool same_secret(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+}  // namespace
+
+bool ownership::owns(std::string_view kind, std::string_view name, const desired_state::string_map& labels) const {
+    auto at = [&](const char* key) {
+        auto it = labels.find(key);
+        return it == labels.end() ? std::string() : it->second;
+    };
+    if (at(labels::owner) != owner_ || at(labels::name) != name || at(labels::kind) != kind)
+        return false;
+    return same_secret(mac(kind, name, at(labels::spec_hash)), at(labels::mac));
+}
+
 bool ownership::owns(const actual_object& o) const {
     if (o.owner != owner_ || !o.name_matches || o.swarm_task || o.mac.size() != 64) return false;
-    // Compared without an early exit, so the time taken says nothing about
-    // how much of a guessed MAC was right.
-    const std::string want = mac(o.kind, o.name, o.spec_hash);
-    unsigned char diff = 0;
-    for (std::size_t i = 0; i < want.size(); ++i) diff |= static_cast<unsigned char>(want[i] ^ o.mac[i]);
-    return diff == 0;
+    return same_secret(mac(o.kind, o.name, o.spec_hash), o.mac);
 }
 
 status ownership::refuse_unless_owned(const actual_object& have, const char* action) const {

@@ -28,6 +28,10 @@ public:
 
     // The io.driftless.mac value for an object of this owner.
     [[nodiscard]] std::string mac(desired_state::kind kind, std::string_view name, std::string_view spec_hash) const;
+    // The same for an object that is no spec of its own ("Secret", "Config").
+    [[nodiscard]] std::string mac(std::string_view kind, std::string_view name, std::string_view spec_hash) const;
+    // Whether labels read from such an object say it is this owner's.
+    [[nodiscard]] bool owns(std::string_view kind, std::string_view name, const desired_state::string_map& labels) const;
 
     // Whether `o` is owned, per the rules above. Pure; thread-safe.
     [[nodiscard]] bool owns(const actual_object& o) const;

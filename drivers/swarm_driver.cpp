@@ -188,7 +188,9 @@ asio::awaitable<status> swarm_driver::create_service(const desired_entry& want) 
     const std::string what = "service " + in_quotes(s.name);
     auto volumes = co_await volume_configs_for(*s.as_service());
     if (!volumes) co_return with_context(std::move(volumes).err(), "create " + what);
-    const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes).dump();
+    auto secrets = co_await ensure_secrets(*s.as_service());
+    if (!secrets) co_return with_context(std::move(secrets).err(), "create " + what);
+    const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes, *secrets).dump();
     auto made = co_await client_.call(http_method::post, "/services/create", body);
     if (!made) {
         if (made.err().code == "conflict")
@@ -219,12 +221,17 @@ asio::awaitable<status> swarm_driver::update(const desired_entry& want, const ac
 
     auto volumes = co_await volume_configs_for(*s.as_service());
     if (!volumes) co_return with_context(std::move(volumes).err(), "update " + what);
-    const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes).dump();
+    auto secrets = co_await ensure_secrets(*s.as_service());
+    if (!secrets) co_return with_context(std::move(secrets).err(), "update " + what);
+    const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes, *secrets).dump();
     std::uint64_t version = have.version;
     for (int attempt = 1;; ++attempt) {
         const std::string target = "/services/" + have.id + "/update" + query_string({{"version", std::to_string(version)}});
         auto r = co_await client_.call(http_method::post, target, body);
-        if (r) co_return status{};
+        if (r) {
+            co_await drop_old_secrets(have.spec_json, s.as_service());
+            co_return status{};
+        }
         if (!out_of_sequence(r.err()) || attempt == update_attempts) {
             if (r.err().code == "not_found")
                 co_return error{"not_found", "update " + what + ": the service is gone; the next pass creates it", 404};
@@ -281,7 +288,9 @@ asio::awaitable<status> swarm_driver::remove(const actual_object& have) {
         if (!valid_swarm_id(have.id)) co_return error{"invalid", "remove " + what + ": bad id " + in_quotes(have.id)};
         auto r = co_await client_.call(http_method::delete_, "/services/" + have.id);
         if (!r && r.err().code != "not_found") co_return with_context(std::move(r).err(), "remove " + what);
-        co_return co_await wait_tasks_gone(have.id, have.name);
+        auto gone = co_await wait_tasks_gone(have.id, have.name);
+        co_await drop_old_secrets(have.spec_json, nullptr);
+        co_return gone;
     }
     case ds::kind::network: co_return co_await docker::remove_network(client_, have);
     case ds::kind::volume: co_return co_await docker::remove_volume(client_, have);

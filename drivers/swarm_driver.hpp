@@ -101,6 +101,12 @@ private:
     asio::awaitable<status> create_service(const desired_entry& want);
     asio::awaitable<result<volume_configs>> volume_configs_for(const desired_state::service& svc);
     asio::awaitable<status> wait_tasks_gone(const std::string& service_id, const std::string& name);
+    // Secrets and configs (swarm_secrets.cpp): each made when missing; their ids by name.
+    asio::awaitable<result<secret_ids>> ensure_secrets(const desired_state::service& svc);
+    // Removes the owned secrets and configs an object's previous spec (its
+    // io.driftless.spec label) named and `now` does not; Swarm keeps one a
+    // service still uses.
+    asio::awaitable<void> drop_old_secrets(const std::string& old_spec_json, const desired_state::service* now);
 
     swarm_driver_options options_;
     ownership who_;

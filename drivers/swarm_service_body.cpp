@@ -60,7 +60,7 @@ json mount_spec(const ds::mount& m, const volume_configs& volumes) {
 }  // namespace
 
 json service_spec_body(const ds::spec& s, std::string_view hash, const ownership& who, std::string_view spec_json,
-                       const volume_configs& volumes) {
+                       const volume_configs& volumes, const secret_ids& secrets) {
     const ds::service& svc = *s.as_service();
 
     json container = json::object();
@@ -83,6 +83,16 @@ json service_spec_body(const ds::spec& s, std::string_view hash, const ownership
         container["Ulimits"] = json::array({{{"Name", "nofile"}, {"Soft", svc.open_files}, {"Hard", svc.open_files}}});
     if (svc.health) container["Healthcheck"] = docker::healthcheck_body(*svc.health);
     if (svc.stop_grace_period_ns) container["StopGracePeriod"] = *svc.stop_grace_period_ns;
+    for (const auto& m : svc.secrets) {
+        constexpr std::string_view secrets_dir = "/run/secrets/";
+        std::string file = m.target;
+        if (!m.config && file.rfind(secrets_dir, 0) == 0) file = file.substr(secrets_dir.size());
+        const auto id = secrets.find(m.name);
+        json ref = {{"File", {{"Name", file}, {"UID", m.uid}, {"GID", m.gid}, {"Mode", m.mode}}},
+                    {m.config ? "ConfigID" : "SecretID", id == secrets.end() ? std::string() : id->second},
+                    {m.config ? "ConfigName" : "SecretName", m.name}};
+        container[m.config ? "Configs" : "Secrets"].push_back(std::move(ref));
+    }
 
     json task = json::object();
     task["ContainerSpec"] = std::move(container);

@@ -61,9 +61,13 @@ using volume_configs = std::map<std::string, volume_driver_config>;   // by volu
 //   ingress|host}]} (always present, Ports possibly empty).
 // pull and depends_on have no ServiceSpec field: Swarm's nodes pull the
 // image when they start a task, and the reconciler orders creates.
+// secrets: ContainerSpec.Secrets / Configs [{File {Name, UID, GID, Mode},
+//   SecretID|ConfigID, SecretName|ConfigName}], the ids from `secrets`
+//   (engine name -> id); a target under /run/secrets/ is given relative.
+using secret_ids = std::map<std::string, std::string>;
 [[nodiscard]] nlohmann::json service_spec_body(const desired_state::spec& s, std::string_view hash,
                                                const ownership& who, std::string_view spec_json,
-                                               const volume_configs& volumes = {});
+                                               const volume_configs& volumes = {}, const secret_ids& secrets = {});
 
 // Swarm's RestartPolicy.Condition for a restart policy.
 [[nodiscard]] const char* restart_condition(desired_state::restart_policy r) noexcept;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "desired_state/hash.hpp"
 #include "desired_state/parse.hpp"
@@ -21,8 +22,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return std::nullopt;
     };
     options.max_nodes = 100'000;   // an alias bomb is refused sooner, keeping executions fast
-    const std::string_view text(reinterpret_cast<const char*>(data), size);
-    const auto result = ds::parse_text(text, "fuzz/spec.yaml", options);
+    std::string_view text(reinterpret_cast<const char*>(data), size);
+    // "A\n---override---\nB": A is a compose.yaml and B the override file
+    // beside it (merged in); every other file it names reads "s3cret".
+    constexpr std::string_view marker = "\n---override---\n";
+    std::string_view path = "fuzz/spec.yaml";
+    if (const auto at = text.find(marker); at != std::string_view::npos) {
+        const std::string over(text.substr(at + marker.size()));
+        text = text.substr(0, at);
+        path = "/fuzz/compose.yaml";
+        options.read_file = [over](const std::string& file) {
+            ds::file_read r;
+            if (file == "/fuzz/compose.override.yml") r.text = over;
+            else if (file.find("override") != std::string::npos || file.ends_with("/.env")) r.missing = true;
+            else r.text = "s3cret";
+            return r;
+        };
+    }
+    const auto result = ds::parse_text(text, std::string(path), options);
     for (const auto& s : result.specs) {
         (void)ds::spec_hash(s);
         (void)ds::without_defaults(ds::canonical_json(s)).dump();

@@ -8,7 +8,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev nettle-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev libbenchmark-dev libsimdjson-dev
   docker.io busybox-static kcat prometheus docker-registry docker-compose podman
-  libssl-dev openssl socat
+  libssl-dev openssl socat libarchive-dev
   iproute2 procps
   clang libclang-rt-14-dev
 )

@@ -237,3 +237,22 @@ TEST_CASE("container body: no alias on the engine's predefined networks") {
     CHECK(endpoint_config("host", "web") == json::object());
     CHECK(endpoint_config("none", "web") == json::object());
 }
+
+TEST_CASE("container body: a file-backed secret is a read-only bind; the others are copied in, not in the body") {
+    ds::service svc = minimal();
+    ds::secret_mount pw;
+    pw.name = "shop_pw";
+    pw.target = "/run/secrets/pw";
+    pw.file = "/srv/shop/pw.txt";
+    pw.data = "s3cret";
+    ds::secret_mount key;
+    key.name = "shop_key";
+    key.target = "/run/secrets/key";
+    key.data = "k-123";
+    svc.secrets = {key, pw};
+    const json b = container_create_body(service_spec(svc), "h1", driftless::drivers::ownership{"own", ""}, "");
+    CHECK(b["HostConfig"]["Mounts"] ==
+          json::parse(R"([{"Type": "bind", "Source": "/srv/shop/pw.txt", "Target": "/run/secrets/pw", "ReadOnly": true}])"));
+    CHECK(b.dump().find("s3cret") == std::string::npos);
+    CHECK(b.dump().find("k-123") == std::string::npos);
+}

@@ -223,3 +223,28 @@ TEST_CASE("swarm service spec checks") {
         CHECK(st.err().message == "web: image \"../etc\" is not a valid image reference");
     }
 }
+
+TEST_CASE("swarm service body: secrets and configs by id, a /run/secrets target relative, no content") {
+    ds::service svc = minimal();
+    ds::secret_mount pw;
+    pw.name = "shop_pw-0123456789ab";
+    pw.target = "/run/secrets/pw";
+    pw.file = "/srv/shop/pw.txt";
+    pw.data = "s3cret";
+    pw.mode = 0400;
+    pw.uid = "70";
+    ds::secret_mount conf;
+    conf.config = true;
+    conf.name = "shop_conf-ba9876543210";
+    conf.target = "/etc/app.conf";
+    conf.data = "a=1";
+    svc.secrets = {conf, pw};
+    const json b = service_spec_body(service_spec(svc), "h1", driftless::drivers::ownership{"own", ""}, "{}", {},
+                                     {{pw.name, "sid"}, {conf.name, "cid"}});
+    const json& c = b["TaskTemplate"]["ContainerSpec"];
+    CHECK(c["Secrets"] == json::parse(R"([{"File": {"Name": "pw", "UID": "70", "GID": "0", "Mode": 256},
+                                           "SecretID": "sid", "SecretName": "shop_pw-0123456789ab"}])"));
+    CHECK(c["Configs"] == json::parse(R"([{"File": {"Name": "/etc/app.conf", "UID": "0", "GID": "0", "Mode": 292},
+                                           "ConfigID": "cid", "ConfigName": "shop_conf-ba9876543210"}])"));
+    CHECK(b.dump().find("s3cret") == std::string::npos);
+}

@@ -77,6 +77,8 @@ void scenario::cleanup() const {
                 if (!sh("docker ps -aq --filter label=com.docker.swarm.service.id=" + id).out.empty()) return false;
             return true;
         }, std::chrono::seconds(60));
+        sh("docker secret ls -q " + f + " | xargs -r docker secret rm >/dev/null 2>&1; docker config ls -q " + f +
+           " | xargs -r docker config rm >/dev/null 2>&1; true");
     }
     sh(cli_ + " ps -aq " + f + " | xargs -r " + cli_ + " rm -f >/dev/null 2>&1; " + cli_ + " network ls -q " + f + " | xargs -r " +
        cli_ + " network rm >/dev/null 2>&1; " + cli_ + " volume ls -q " + f + " | xargs -r " + cli_ + " volume rm -f >/dev/null 2>&1; true");
