@@ -139,3 +139,51 @@ TEST_CASE("docker: --adopt takes over a project docker-compose brought up; its v
     }
     s.cleanup();
 }
+
+TEST_CASE("docker: --adopt takes over containers named as compose v2 names them, and nothing but the declared services'") {
+    ensure_docker();
+    scenario s("av");
+    const std::string p = "adoptv" + s.owner();
+    s.write(p + "/compose.yaml", R"(services:
+  web:
+    image: driftless-test/busybox:1
+    pull_policy: never
+    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+    stop_grace_period: 1s
+)");
+    // What compose v2 would have made, by hand: the same name as driftless's,
+    // a `compose run` one-off of the same service, and another project's web.
+    auto made = [&](const std::string& name, const std::string& project, const std::string& oneoff) {
+        return s.engine("run -d --name " + name + " --label com.docker.compose.project=" + project +
+                        " --label com.docker.compose.service=web --label com.docker.compose.container-number=1" +
+                        " --label com.docker.compose.oneoff=" + oneoff + " driftless-test/busybox:1 sleep 3600");
+    };
+    const std::string other = "other" + s.owner();
+    struct removed_by_hand {
+        const scenario& s;
+        std::vector<std::string> names;
+        ~removed_by_hand() { (void)s.engine("rm -f " + names[0] + " " + names[1] + " " + names[2]); }
+    } gone{s, {p + "-web-1", p + "-web-run-0a1b", other + "-web-1"}};
+    REQUIRE(made(p + "-web-1", p, "False").exit_code == 0);
+    REQUIRE(made(p + "-web-run-0a1b", p, "True").exit_code == 0);
+    REQUIRE(made(other + "-web-1", other, "False").exit_code == 0);
+    const std::string one_off = s.container_id(p + "-web-run-0a1b"), elsewhere = s.container_id(other + "-web-1");
+    const std::string compose_web = s.container_id(p + "-web-1");
+
+    auto plain = s.driftless({"apply"});
+    CHECK(plain.exit_code == 1);
+    CHECK(plain.err.find("run with --adopt to take it over") != std::string::npos);
+    CHECK(s.container_id(p + "-web-1") == compose_web);
+
+    auto apply = s.driftless({"apply", "--adopt"});
+    INFO(apply.err);
+    REQUIRE(apply.exit_code == 0);
+    CHECK(s.owned_containers() == std::vector<std::string>{p + "-web-1"});
+    CHECK(s.container_id(p + "-web-1") != compose_web);
+    CHECK(s.container_state(p + "-web-1") == "running");
+    // driftless made the project's network: compose had none here.
+    CHECK(trimmed(s.engine("network inspect -f '{{index .Labels \"io.driftless.owner\"}}' " + p + "_default").out) == s.owner());
+    CHECK(s.container_id(p + "-web-run-0a1b") == one_off);
+    CHECK(s.container_id(other + "-web-1") == elsewhere);
+    s.cleanup();
+}
