@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "desired_state/compose_labels.hpp"
 #include "desired_state/hash.hpp"
+#include "drivers/compose_adoption.hpp"
 #include "drivers/docker_container_body.hpp"
 #include "drivers/docker_container_settings.hpp"
 #include "drivers/docker_labels.hpp"
@@ -132,6 +134,20 @@ asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_unowned(
         for (auto& o : *found) out.push_back(std::move(o));
     }
     co_return out;
+}
+
+asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_compose_containers(std::vector<std::string> projects) {
+    if (projects.empty()) co_return std::vector<actual_object>{};
+    const std::set<std::string> wanted(projects.begin(), projects.end());
+    std::string label = ds::compose_labels::project;
+    if (wanted.size() == 1) label += "=" + *wanted.begin();
+    const std::string target =
+        "/containers/json" + query_string({{"all", "1"}, {"filters", filters_json({{"label", {label}}})}});
+    auto r = co_await client_.call(http_method::get, target);
+    if (!r) co_return with_context(std::move(r).err(), "look for docker compose's containers");
+    auto parsed = parse_container_list(r->body, naming::by_engine);
+    if (!parsed) co_return std::move(parsed).err();
+    co_return unowned_of_projects(std::move(*parsed), wanted, who_);
 }
 
 // ---- images ----------------------------------------------------------------
@@ -296,20 +312,24 @@ asio::awaitable<status> docker_driver::update(const desired_entry& want, const a
     if (auto ok = who_.refuse_unless_owned(have, "update"); !ok) co_return ok;
     if (have.kind != want.spec.kind() || have.name != want.spec.name)
         co_return error{"invalid", "update: " + want.spec.name + " does not match the object " + have.name};
-    // Validate before removing anything, so a bad spec does not cost the
-    // running container.
-    const auto* svc = want.spec.as_service();
-    if (svc == nullptr) {
+    if (want.spec.as_service() == nullptr) {
         if (auto gone = co_await remove(have); !gone) co_return gone;
         co_return co_await create(want);
     }
+    co_return co_await replace_container(want, have);
+}
+
+asio::awaitable<status> docker_driver::replace_container(const desired_entry& want, const actual_object& have) {
     if (auto ok = check_container_spec(want.spec); !ok) co_return ok;
-    auto img = co_await ensure_image(want.spec.name, *svc);
+    if (!valid_object_id(have.id))
+        co_return error{"invalid", "remove container " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
+    const auto& svc = *want.spec.as_service();
+    auto img = co_await ensure_image(want.spec.name, svc);
     if (!img) co_return std::move(img).err();
-    if (auto gone = co_await remove(have); !gone) co_return gone;
+    if (auto gone = co_await remove_container(have.id, have.name); !gone) co_return gone;
     // Pulled once, above: the new container is labelled with that digest.
     std::optional<std::string> pulled;
-    if (svc->pull == ds::pull_policy::always) pulled = std::move(*img);
+    if (svc.pull == ds::pull_policy::always) pulled = std::move(*img);
     co_return co_await create_container(want, std::move(pulled));
 }
 
@@ -354,6 +374,14 @@ asio::awaitable<status> docker_driver::remove(const actual_object& have) {
     case ds::kind::volume: co_return co_await remove_volume(client_, have);
     }
     co_return error{"invalid", "unknown kind"};
+}
+
+asio::awaitable<status> docker_driver::adopt(const std::optional<desired_entry>& want, const actual_object& have) {
+    if (auto ok = refuse_unless_compose_made(have, want ? &want->spec : nullptr); !ok) co_return ok;
+    if (want) co_return co_await replace_container(*want, have);
+    if (!valid_object_id(have.id))
+        co_return error{"invalid", "remove container " + in_quotes(have.name) + ": bad id " + in_quotes(have.id)};
+    co_return co_await remove_container(have.id, have.name);
 }
 
 // ---- events ----------------------------------------------------------------

@@ -66,6 +66,10 @@ public:
 
     asio::awaitable<result<actual_state>> list() override;
     asio::awaitable<result<std::vector<actual_object>>> find_unowned(std::vector<resource_key> keys) override;
+    // GET /containers/json filtered by compose's project label: the
+    // project's own value when there is one project, else the label's
+    // presence (the engine ANDs label filters), then narrowed here.
+    asio::awaitable<result<std::vector<actual_object>>> find_compose_containers(std::vector<std::string> projects) override;
     // GET /distribution/IMAGE/json: the engine asks the registry, nothing is pulled.
     asio::awaitable<result<std::string>> registry_digest(const std::string& image) override;
 
@@ -78,6 +82,10 @@ public:
     asio::awaitable<status> update(const desired_entry& want, const actual_object& have) override;
     asio::awaitable<status> start(const actual_object& have) override;
     asio::awaitable<status> remove(const actual_object& have) override;
+    // Checks want's spec and image before compose's container goes, as
+    // update does, so a bad spec does not cost the running container.
+    // Podman's compatible API takes the same calls.
+    asio::awaitable<status> adopt(const std::optional<desired_entry>& want, const actual_object& have) override;
 
     // GET /events filtered by the owner label: the events of owned
     // containers that can take them away from their spec (die, destroy,
@@ -94,6 +102,10 @@ private:
     // `pulled`: the digest a `pull: always` image was just pulled at (it is
     // pulled here when not given).
     asio::awaitable<status> create_container(const desired_entry& want, std::optional<std::string> pulled = {});
+    // Checks want's spec and image first, so a bad spec does not cost the
+    // running container, then removes `have` (a container) and creates
+    // want: update's recreate, and adopt's.
+    asio::awaitable<status> replace_container(const desired_entry& want, const actual_object& have);
     asio::awaitable<status> create_network(const desired_entry& want);
     asio::awaitable<status> create_volume(const desired_entry& want);
     // Makes the image present per the pull policy; the digest pulled, or ""

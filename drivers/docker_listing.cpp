@@ -5,12 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include "desired_state/compose_labels.hpp"
 #include "drivers/docker_container_body.hpp"
 #include "drivers/labels.hpp"
 
 namespace driftless::drivers::docker {
 
 using nlohmann::json;
+namespace compose_labels = desired_state::compose_labels;
 
 namespace {
 
@@ -29,6 +31,8 @@ void read_labels(const json& item, actual_object& o, naming how, const std::stri
     o.spec_hash = string_at(l, labels::spec_hash);
     o.spec_json = string_at(l, labels::spec);
     o.mac = string_at(l, labels::mac);
+    o.compose.project = string_at(l, compose_labels::project);
+    o.compose.key = string_at(l, o.kind == desired_state::kind::network ? compose_labels::network : compose_labels::volume);
     const std::string labelled = string_at(l, labels::name);
     o.name_matches = !labelled.empty() && labelled == engine_name;
     o.name = how == naming::by_label && !labelled.empty() ? labelled : engine_name;
@@ -101,6 +105,10 @@ result<std::vector<actual_object>> read_container_list(simdjson::dom::parser& pa
                 else if (key == labels::mac) o.mac = v;
                 else if (key == replicas_label) scaled_to_zero = v == "0";
                 else if (key == labels::swarm_task_id || key == labels::swarm_service_id) o.swarm_task = true;
+                else if (key == compose_labels::project) o.compose.project = v;
+                else if (key == compose_labels::service) o.compose.service = v;
+                else if (key == compose_labels::number) o.compose.number = v;
+                else if (key == compose_labels::oneoff) o.compose.oneoff = v;
             }
         }
         o.name_matches = !labelled_name.empty() && labelled_name == engine_name;
@@ -165,15 +173,31 @@ result<std::vector<actual_object>> parse_volume_list(std::string_view body, nami
     return out;
 }
 
-std::vector<actual_object> unowned_named(std::vector<actual_object> objects, const std::set<std::string>& names,
-                                         const ownership& who) {
+namespace {
+
+// The objects `keep` accepts that `who` does not own; those labelled with
+// who's owner get `unverified`.
+template <class Keep>
+std::vector<actual_object> unowned_if(std::vector<actual_object> objects, const ownership& who, Keep keep) {
     std::vector<actual_object> out;
     for (auto& o : objects)
-        if (names.count(o.name) != 0 && !who.owns(o)) {
+        if (keep(o) && !who.owns(o)) {
             o.unverified = o.owner == who.owner();
             out.push_back(std::move(o));
         }
     return out;
+}
+
+}  // namespace
+
+std::vector<actual_object> unowned_named(std::vector<actual_object> objects, const std::set<std::string>& names,
+                                         const ownership& who) {
+    return unowned_if(std::move(objects), who, [&](const actual_object& o) { return names.count(o.name) != 0; });
+}
+
+std::vector<actual_object> unowned_of_projects(std::vector<actual_object> objects, const std::set<std::string>& projects,
+                                               const ownership& who) {
+    return unowned_if(std::move(objects), who, [&](const actual_object& o) { return projects.count(o.compose.project) != 0; });
 }
 
 }  // namespace driftless::drivers::docker

@@ -21,7 +21,8 @@ enum class naming {
 };
 
 // Each parser fills kind, name, id (volumes: their name), owner, spec_hash,
-// spec_json, mac from the labels, and name_matches (the io.driftless.name
+// spec_json, mac and compose (docker compose's labels) from the labels, and
+// name_matches (the io.driftless.name
 // label equals the engine's name; a container's without its leading "/").
 // Containers carrying Swarm's task or service id label get swarm_task.
 // Containers also get state, created, health and exit_code (the last two
@@ -57,5 +58,10 @@ private:
 // labelled with who's owner get `unverified`.
 [[nodiscard]] std::vector<actual_object> unowned_named(std::vector<actual_object> objects,
                                                        const std::set<std::string>& names, const ownership& who);
+
+// The objects labelled com.docker.compose.project with one of `projects`
+// that `who` does not own; those labelled with who's owner get `unverified`.
+[[nodiscard]] std::vector<actual_object> unowned_of_projects(std::vector<actual_object> objects,
+                                                             const std::set<std::string>& projects, const ownership& who);
 
 }  // namespace driftless::drivers::docker

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,17 @@ namespace driftless::drivers {
 namespace asio = boost::asio;
 using desired_state::desired_entry;
 using desired_state::resource_key;
+
+// What docker compose's labels (com.docker.compose.*) say about an object;
+// each "" when the label is absent. What --adopt matches against a spec's
+// own compose labels (compose_adoption.hpp).
+struct compose_origin {
+    std::string project;           // com.docker.compose.project
+    std::string service;           // containers: com.docker.compose.service
+    std::string number;            // containers: com.docker.compose.container-number
+    std::string oneoff;            // containers: com.docker.compose.oneoff ("True": made by `compose run`)
+    std::string key;               // networks: com.docker.compose.network; volumes: com.docker.compose.volume
+};
 
 // One object as the runtime reports it.
 struct actual_object {
@@ -66,6 +78,7 @@ struct actual_object {
     bool name_matches = false;     // the io.driftless.name label equals the engine's name for it
     bool swarm_task = false;       // a container Swarm made for a service's task
     bool unverified = false;       // find_unowned: labelled with this owner, but not owned (ownership.hpp)
+    compose_origin compose;        // docker compose's labels, if any
 
     [[nodiscard]] resource_key key() const { return {kind, name}; }
 };
@@ -87,6 +100,14 @@ public:
     // kind; none when keys is empty). Used to report conflicts before create.
     virtual asio::awaitable<result<std::vector<actual_object>>> find_unowned(
         std::vector<resource_key> keys) = 0;
+
+    // Unowned containers labelled com.docker.compose.project with one of
+    // `projects` (one call; none when `projects` is empty): what docker
+    // compose made for them, which --adopt takes over and which are
+    // conflicts without it. A driver that runs no such containers (swarm)
+    // finds none (the default, in make_driver.cpp).
+    virtual asio::awaitable<result<std::vector<actual_object>>> find_compose_containers(
+        std::vector<std::string> projects);
 
     // The digest (sha256:...) the image's registry now gives its tag, without
     // pulling it. For `pull: always` specs, whose objects carry the digest
@@ -110,6 +131,14 @@ public:
     // Stops (with the grace period) and removes an owned object. Not an error
     // if it is already gone.
     virtual asio::awaitable<status> remove(const actual_object& have) = 0;
+    // Takes over a container docker compose made (--adopt): stops and
+    // removes `have`, then creates `want` when given (without it, `have` is
+    // a replica beyond those declared). Refused as a "conflict", without
+    // calling the engine, unless `have` was made by compose for want's
+    // project and service (compose_adoption.hpp). Its named volumes are not
+    // removed: `want` mounts them again. A driver that cannot answers
+    // "unsupported" (the default, in make_driver.cpp).
+    virtual asio::awaitable<status> adopt(const std::optional<desired_entry>& want, const actual_object& have);
 };
 
 // Runtime events about owned objects. Events only say *when* to look

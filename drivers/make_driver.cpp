@@ -17,6 +17,14 @@ asio::awaitable<result<std::string>> reader::registry_digest(const std::string& 
     co_return error{"unsupported", "this driver cannot ask a registry about " + image};
 }
 
+asio::awaitable<result<std::vector<actual_object>>> reader::find_compose_containers(std::vector<std::string>) {
+    co_return std::vector<actual_object>{};
+}
+
+asio::awaitable<status> writer::adopt(const std::optional<desired_entry>&, const actual_object& have) {
+    co_return error{"unsupported", "this driver cannot take over docker compose's container \"" + have.name + "\""};
+}
+
 namespace {
 
 using factory = std::function<result<std::unique_ptr<driver>>(asio::any_io_executor, const driver_options&)>;

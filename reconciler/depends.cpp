@@ -45,11 +45,12 @@ struct checker {
         const auto it = have.find(name);
         return it == have.end() ? nullptr : it->second;
     }
-    // The dependency is being created, updated or started in this plan.
+    // The dependency is being created, updated, started or taken over in this plan.
     bool pending(const std::string& name) const {
         const auto it = planned.find(name);
         return it != planned.end() &&
-               (it->second == action_type::create || it->second == action_type::update || it->second == action_type::start);
+               (it->second == action_type::create || it->second == action_type::update || it->second == action_type::start ||
+                it->second == action_type::adopt);
     }
 
     // A spec error: holds even a dependent that needs no action.
@@ -208,7 +209,7 @@ void apply(plan& p, std::map<resource_key, std::size_t>& index_of, const desired
         if (svc == nullptr || desired.held.count(key)) continue;
         action* a = action_of(key.name);
         const bool acting = a != nullptr && (a->type == action_type::create || a->type == action_type::update ||
-                                             a->type == action_type::start);
+                                             a->type == action_type::start || a->type == action_type::adopt);
         std::optional<hold> first_wait, first_failure;
         for (const auto& dep : svc->depends_on) {
             const auto& c = condition_of(*svc, dep);

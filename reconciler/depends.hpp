@@ -37,8 +37,8 @@ namespace driftless::reconciler::depends {
 // true when it ran to completion (exited 0) and is left as it is.
 [[nodiscard]] bool completed(const actual_object& have);
 
-// Adds restart: true recreations and turns the creates, updates and starts
-// of Services whose conditions do not hold into `wait` actions (with
+// Adds restart: true recreations and turns the creates, updates, starts and
+// take-overs of Services whose conditions do not hold into `wait` actions (with
 // `failure` set past a deadline or for a spec error). `index_of` maps each
 // key to its action and is kept up to date. Call before ordering.
 void apply(plan& p, std::map<resource_key, std::size_t>& index_of, const desired_state::snapshot& desired,

@@ -45,6 +45,7 @@ asio::awaitable<status> perform(const action& a, drivers::writer& w) {
         co_return co_await w.update(*a.want, *a.have);
     }
     case action_type::remove: co_return co_await w.remove(*a.have);
+    case action_type::adopt: co_return co_await w.adopt(a.want, *a.have);
     default: co_return status{};
     }
 }

@@ -7,11 +7,14 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <time.h>
 
 #include <spdlog/spdlog.h>
+
+#include "reconciler/adoption.hpp"
 
 namespace driftless::reconciler {
 
@@ -82,9 +85,17 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     std::vector<drivers::actual_object> unowned;
     if (listed.ok()) {
         auto check = names_to_check(*desired, listed->objects);
+        auto projects = adoption::projects_to_check(*desired, check);
         if (!check.empty()) {
             auto found = co_await driver_.find_unowned(std::move(check));
             if (found.ok()) unowned = std::move(found).value();
+            else listed = std::move(found).err();
+        }
+        // docker compose's containers of the projects declared: taken over
+        // with --adopt, conflicts without (reconciler/adoption.hpp).
+        if (listed.ok() && !projects.empty()) {
+            auto found = co_await driver_.find_compose_containers(std::move(projects));
+            if (found.ok()) std::move(found->begin(), found->end(), std::back_inserter(unowned));
             else listed = std::move(found).err();
         }
     }
@@ -198,6 +209,8 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
         }
         if (a.type == action_type::conflict) o.observed = "conflict";
     }
+    // docker compose's networks and volumes in use (--adopt): there, though not owned.
+    for (const auto& a : r.plan.used) slot(a.key, false).observed = "present";
     // Objects that failed earlier and are still backing off keep their error.
     const auto now = clock::now();
     for (const auto& [key, st] : backoff_.all()) {
@@ -244,6 +257,7 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     status_.last_pass_at = stamp;
     status_.last_plan.clear();
     for (const auto& a : r.plan.actions) status_.last_plan.push_back(plan_line(a));
+    for (const auto& a : r.plan.used) status_.last_plan.push_back(plan_line(a));
     if (r.plan.removals_held) status_.last_plan.push_back("  (" + r.plan.guard_message + ")");
 
     status_.desired_snapshot = std::move(desired_ptr);

@@ -71,6 +71,7 @@ struct common_flags {
     std::vector<std::string> profiles;         // --profile NAME: compose profiles enabled
     std::string dependency_timeout = "5m";
     bool engine_insecure = false;              // plain text to a tcp:// engine off this machine
+    bool adopt = false;                        // --adopt: take over what docker compose made for the declared projects
 };
 
 // How documents are read, from the flags: which variables ${VAR} sees
@@ -172,8 +173,16 @@ void add_dependency_timeout_flag(CLI::App* cmd, common_flags& f) {
         ->capture_default_str();
 }
 
+void add_adopt_flag(CLI::App* cmd, common_flags& f) {
+    cmd->add_flag("--adopt", f.adopt,
+                  "Take over what docker compose made for the declared compose projects: its containers are replaced "
+                  "by driftless's, its networks and volumes used as they are (docker and podman drivers)")
+        ->envname("DRIFTLESS_ADOPT");
+}
+
 void add_apply_flags(CLI::App* cmd, common_flags& f) {
     add_dependency_timeout_flag(cmd, f);
+    add_adopt_flag(cmd, f);
     cmd->add_option("--parallel", f.parallel, "Actions in flight at once")
         ->envname("DRIFTLESS_PARALLEL")
         ->check(CLI::Range(1, 256))
@@ -254,6 +263,13 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
         std::fprintf(stderr, "driftless: %s\n", st.err().message.c_str());
         return nullptr;
     }
+    if (f.adopt && f.driver != "docker" && f.driver != "podman") {
+        // Swarm runs services, not compose's containers; `docker stack
+        // deploy`'s services are not taken over.
+        spdlog::error("--adopt: only the docker and podman drivers take over what docker compose made, not the {} driver",
+                      f.driver);
+        return nullptr;
+    }
     auto s = std::make_unique<session>();
     if (!f.policy.empty()) {
         auto p = desired_state::load_policy(f.policy);
@@ -295,6 +311,7 @@ reconciler::loop_options loop_options_of(const common_flags& f) {
     o.diff.allow_empty = f.allow_empty;
     o.diff.allow_mass_prune = f.allow_mass_prune;
     o.diff.max_prune = f.max_prune;
+    o.diff.adopt = f.adopt;
     // Checked by the flag's validator.
     o.diff.dependency_timeout = std::chrono::duration_cast<std::chrono::seconds>(
         parse_duration_flag(f.dependency_timeout).value_or(std::chrono::minutes(5)));
@@ -371,14 +388,21 @@ int one_pass(const common_flags& f, bool dry_run) {
             // Names and fields may come from engine labels: escaped like a log line.
             for (const auto& a : r.plan.actions)
                 std::printf("%s\n", desired_state::printable(reconciler::plan_line(a)).c_str());
+            for (const auto& a : r.plan.used)
+                std::printf("%s\n", desired_state::printable(reconciler::plan_line(a)).c_str());
             if (r.plan.removals_held) std::printf("  (%s)\n", r.plan.guard_message.c_str());
             const auto changes = r.plan.actions.size();
             if (changes == 0 && r.plan.removals_held == 0) std::printf("converged: nothing to do\n");
-            else
-                std::printf("%zu to create, %zu to update, %zu to remove, %zu conflicts\n", r.plan.count(reconciler::action_type::create),
+            else {
+                const auto adopting = r.plan.count(reconciler::action_type::adopt);
+                const std::string taking_over =
+                    adopting == 0 ? std::string() : ", " + std::to_string(adopting) + " docker compose container(s) to take over";
+                std::printf("%zu to create, %zu to update, %zu to remove, %zu conflicts%s\n", r.plan.count(reconciler::action_type::create),
                             r.plan.count(reconciler::action_type::update) + r.plan.count(reconciler::action_type::start) +
                                 r.plan.count(reconciler::action_type::drifted),
-                            r.plan.count(reconciler::action_type::remove), r.plan.count(reconciler::action_type::conflict));
+                            r.plan.count(reconciler::action_type::remove), r.plan.count(reconciler::action_type::conflict),
+                            taking_over.c_str());
+            }
             code = !snap->errors.empty() ? 1 : r.plan.converged() ? 0 : 2;
             return;
         }
@@ -542,6 +566,7 @@ int main(int argc, char** argv) {
     plan->add_flag("--allow-empty", plan_flags.allow_empty, "As for apply")->envname("DRIFTLESS_ALLOW_EMPTY");
     plan->add_flag("--allow-mass-prune", plan_flags.allow_mass_prune, "As for apply")->envname("DRIFTLESS_ALLOW_MASS_PRUNE");
     add_dependency_timeout_flag(plan, plan_flags);
+    add_adopt_flag(plan, plan_flags);
 
     auto* apply = app.add_subcommand("apply", "Run one pass (more while dependents wait on depends_on conditions), then exit 0 when converged, 1 on any error");
     add_source_flags(apply, apply_flags);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "desired_state/hash.hpp"
+#include "reconciler/adoption.hpp"
 #include "reconciler/depends.hpp"
 
 namespace driftless::reconciler {
@@ -22,6 +23,8 @@ const char* to_string(action_type t) noexcept {
     case action_type::conflict: return "conflict";
     case action_type::drifted: return "drifted";
     case action_type::wait: return "wait";
+    case action_type::adopt: return "adopt";
+    case action_type::use: return "use";
     }
     return "?";
 }
@@ -31,6 +34,7 @@ char symbol(action_type t) noexcept {
     case action_type::create: return '+';
     case action_type::remove: return '-';
     case action_type::conflict: return '!';
+    case action_type::use: return '=';
     default: return '~';
     }
 }
@@ -188,8 +192,9 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
     auto h = have.begin();
     std::map<resource_key, const actual_object*> taken;
     for (const auto& u : unowned) taken.emplace(u.key(), &u);
+    const adoption::pairing compose_made(desired, actual, unowned);
 
-    // Wanted objects: create, update, start, conflict, drifted.
+    // Wanted objects: create, update, start, conflict, drifted, adopt (and use).
     std::map<resource_key, std::size_t> index_of;     // key -> its action
     std::map<action_type, std::size_t> waiting;       // held by the sync gate, by type
     const auto one_shots = depends::one_shots(desired);
@@ -204,7 +209,15 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         action a;
         a.key = key;
         if (found == nullptr) {
-            if (auto t = taken.find(key); t != taken.end()) {
+            const auto t = taken.find(key);
+            if (auto c = adoption::for_wanted(key, entry, t == taken.end() ? nullptr : t->second, compose_made, options.adopt)) {
+                a = std::move(*c);
+                if (a.type == action_type::use) {
+                    // Nothing to do, not even while its source syncs: shown only.
+                    if (!desired.unsynced.count(key)) out.used.push_back(std::move(a));
+                    continue;
+                }
+            } else if (t != taken.end()) {
                 a.type = action_type::conflict;
                 a.have = *t->second;
                 if (t->second->unverified)
@@ -274,6 +287,7 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         out.actions.push_back(std::move(a));
     }
     depends::apply(out, index_of, desired, actual, options);
+    adoption::add_leftovers(out, compose_made, options.adopt);
 
     // Owned objects no longer wanted: remove, unless a guard holds them back.
     std::vector<action> removals;
@@ -330,7 +344,7 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         if (auto it = index_of.find(dep); it != index_of.end()) {
             const auto& d = out.actions[it->second];
             if (d.type == action_type::create || d.type == action_type::update || d.type == action_type::start ||
-                d.type == action_type::wait)
+                d.type == action_type::wait || d.type == action_type::adopt)
                 a.after.push_back(it->second);
         }
     };
@@ -345,10 +359,11 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
     }
 
     // Removals: services first (reverse order), then networks and volumes once
-    // every service removal and update (which frees endpoints) is done.
+    // every service removal, update and take-over (which free endpoints) is done.
     std::vector<std::size_t> service_removals_and_updates;
     for (std::size_t i = 0; i < out.actions.size(); ++i)
-        if (out.actions[i].type == action_type::update && out.actions[i].key.kind == kind::service)
+        if ((out.actions[i].type == action_type::update || out.actions[i].type == action_type::adopt) &&
+            out.actions[i].key.kind == kind::service)
             service_removals_and_updates.push_back(i);
     std::stable_sort(removals.begin(), removals.end(), [](const action& x, const action& y) {
         return (x.key.kind == kind::service) > (y.key.kind == kind::service);

@@ -30,16 +30,18 @@ enum class action_type {
     conflict,   // ! an unowned object holds a wanted name: never touched
     drifted,    // ~ a change driftless will not make by itself (reported only)
     wait,       // ~ a create, update or start held until a depends_on condition holds (reported only)
+    adopt,      // ~ --adopt: a container docker compose made is removed and ours made in its place
+    use,        // = --adopt: a network or volume docker compose made is used as it is (plan::used only)
 };
 
 [[nodiscard]] const char* to_string(action_type t) noexcept;
-[[nodiscard]] char symbol(action_type t) noexcept;          // + ~ - !
+[[nodiscard]] char symbol(action_type t) noexcept;          // + ~ - ! =
 
 struct action {
     action_type type = action_type::create;
     resource_key key;
-    std::optional<desired_entry> want;      // create, update, start, drifted
-    std::optional<actual_object> have;      // update, start, remove, conflict, drifted
+    std::optional<desired_entry> want;      // create, update, start, drifted, adopt (none: a replica beyond those declared)
+    std::optional<actual_object> have;      // update, start, remove, conflict, drifted, adopt, use
     std::string reason;                     // for a person: why this action
     std::vector<std::size_t> after;         // indexes of actions that must succeed first
     // Not empty: the action counts as failed with this message (and backs
@@ -59,6 +61,10 @@ struct plan {
     guard held_back = guard::none;          // what held actions back
     std::size_t removals_held = 0;          // how many actions it held (not only removals while not synced)
     std::string guard_message;              // one line for the log and /api/v1/state
+    // What docker compose made that is used as it is (--adopt): its
+    // networks and volumes, never created, changed or removed. Nothing to
+    // do, so not in `actions`: shown by `plan`.
+    std::vector<action> used;
 
     [[nodiscard]] bool converged() const noexcept { return actions.empty() && removals_held == 0; }
     [[nodiscard]] std::size_t count(action_type t) const noexcept;
@@ -79,11 +85,17 @@ struct diff_options {
     // its container was created before its dependents are failed.
     std::int64_t now = 0;
     std::chrono::seconds dependency_timeout{300};
+    // --adopt (DESIGN.md §3): take over what docker compose made for the
+    // declared projects (reconciler/adoption.hpp). Without it, that is a
+    // conflict whose reason names --adopt.
+    bool adopt = false;
 };
 
 // Computes the plan that brings `actual` to `desired`.
 //   actual:   owned objects (one list per kind);
-//   unowned:  objects not owned by this instance that hold wanted names.
+//   unowned:  objects not owned by this instance that hold wanted names,
+//             and docker compose's containers of the projects checked
+//             (an object in both counts once).
 // The sync gate (DESIGN.md §5): keys in desired.unsynced get no action at
 // all, and while !desired.synced nothing is removed; both are counted in
 // removals_held under guard::not_synced. Everything else converges.

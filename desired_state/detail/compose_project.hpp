@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "desired_state/compose_labels.hpp"
 #include "desired_state/detail/reader.hpp"
 #include "desired_state/spec.hpp"
 
@@ -44,16 +45,5 @@ struct project_names {
     // Networks and volumes: PROJECT_KEY.
     [[nodiscard]] std::string scoped(std::string_view key) const { return project + "_" + std::string(key); }
 };
-
-// Labels docker compose puts on what it makes, so `docker compose -p
-// PROJECT ps` and `logs` see driftless's containers.
-namespace compose_labels {
-inline constexpr const char* project = "com.docker.compose.project";
-inline constexpr const char* service = "com.docker.compose.service";
-inline constexpr const char* number = "com.docker.compose.container-number";
-inline constexpr const char* oneoff = "com.docker.compose.oneoff";
-inline constexpr const char* network = "com.docker.compose.network";
-inline constexpr const char* volume = "com.docker.compose.volume";
-}  // namespace compose_labels
 
 }  // namespace driftless::desired_state::detail

@@ -223,3 +223,45 @@ TEST_CASE("loop: an object gone cuts short a debounce already under way") {
     l.stop();
     CHECK(run_until([&] { return ended; }));
 }
+
+TEST_CASE("loop: with --adopt a pass takes docker compose's container over; without, it is a conflict and nothing changes") {
+    asio::io_context io;
+    testing::memory_driver d;
+    desired_state::store store;
+    auto web = svc("shop-web-1");
+    web.labels = {{"com.docker.compose.project", "shop"}, {"com.docker.compose.service", "web"},
+                  {"com.docker.compose.container-number", "1"}};
+    (void)store.put_specs("shop/compose.yaml", {web});
+    drivers::actual_object made;
+    made.name = "shop_web_1";
+    made.id = "c0ffee";
+    made.state = "running";
+    made.compose = {"shop", "web", "1", "False", ""};
+    d.compose_made.push_back(made);
+
+    loop plain(io.get_executor(), d, store, {});
+    auto held = one_pass(plain);
+    CHECK(held.plan.count(action_type::conflict) == 1);
+    CHECK_FALSE(held.all_succeeded());
+    CHECK(d.objects.empty());
+    CHECK(d.compose_made.size() == 1);
+    CHECK(plain.status().objects.at({desired_state::kind::service, "shop-web-1"}).error ==
+          "container \"shop_web_1\" was made by docker compose for project \"shop\" (service \"web\", replica 1); run with "
+          "--adopt to take it over");
+
+    loop_options options;
+    options.diff.adopt = true;
+    loop adopting(io.get_executor(), d, store, options);
+    d.calls.clear();
+    auto first = one_pass(adopting);
+    CHECK(first.all_succeeded());
+    CHECK(d.calls == std::vector<std::string>{"list", "find_unowned", "find_compose_containers", "adopt shop_web_1"});
+    CHECK(d.compose_made.empty());
+    CHECK(d.objects.count({desired_state::kind::service, "shop-web-1"}) == 1);
+
+    // Owned now: the next pass looks for nothing more.
+    d.calls.clear();
+    auto second = one_pass(adopting);
+    CHECK(second.plan.converged());
+    CHECK(d.calls == std::vector<std::string>{"list"});
+}

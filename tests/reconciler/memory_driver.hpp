@@ -23,6 +23,7 @@ class memory_driver : public drivers::driver {
 public:
     std::map<desired_state::resource_key, drivers::actual_object> objects;   // owned
     std::vector<drivers::actual_object> strangers;                          // unowned
+    std::vector<drivers::actual_object> compose_made;                       // unowned, docker compose's containers
     std::set<std::string> fail_names;                                       // calls on these fail
     std::set<std::string> fail_calls;                                       // these calls fail: "start web"
     bool unreachable = false;
@@ -47,6 +48,14 @@ public:
         std::vector<drivers::actual_object> out;
         for (auto& s : strangers)
             if (std::find(keys.begin(), keys.end(), s.key()) != keys.end()) out.push_back(s);
+        co_return out;
+    }
+    boost::asio::awaitable<result<std::vector<drivers::actual_object>>> find_compose_containers(
+        std::vector<std::string> projects) override {
+        calls.push_back("find_compose_containers");
+        std::vector<drivers::actual_object> out;
+        for (auto& c : compose_made)
+            if (std::find(projects.begin(), projects.end(), c.compose.project) != projects.end()) out.push_back(c);
         co_return out;
     }
     boost::asio::awaitable<result<std::string>> registry_digest(const std::string& image) override {
@@ -82,6 +91,20 @@ public:
     }
     boost::asio::awaitable<status> remove(const drivers::actual_object& have) override {
         co_return co_await act("remove", have.name, [&] { objects.erase(have.key()); });
+    }
+    boost::asio::awaitable<status> adopt(const std::optional<desired_state::desired_entry>& want,
+                                         const drivers::actual_object& have) override {
+        co_return co_await act("adopt", have.name, [&] {
+            std::erase_if(compose_made, [&](const drivers::actual_object& c) { return c.id == have.id; });
+            if (!want) return;
+            drivers::actual_object a;
+            a.kind = want->spec.kind();
+            a.name = want->spec.name;
+            a.owner = "me";
+            a.spec_hash = want->hash;
+            a.state = "running";
+            objects[a.key()] = a;
+        });
     }
     boost::asio::awaitable<status> watch_events(drivers::event_handler) override {
         co_return error{"unsupported", "no events"};
