@@ -321,6 +321,10 @@ bool scope_service(context& ctx, compose_service& cs, const project_names& names
         uses_default = true;
         s.networks.push_back("default");
     }
+    // Without `priority`, compose attaches a container to its networks in
+    // name order: the first is the one it is created on, whose gateway is
+    // the container's default route.
+    std::sort(s.networks.begin(), s.networks.end());
     for (const auto& net : s.networks) {
         auto it = networks.find(net);
         if (it == networks.end()) {

@@ -44,12 +44,19 @@ json endpoint_settings(std::string_view network, const ds::spec& s) {
 
 namespace {
 
-// Binds text for a bind mount the Mounts API cannot relabel.
+// Binds text for a bind mount the Mounts API cannot express: a relabel
+// (:z, :Z), or a source the engine must create when it is missing (compose's
+// default; the Mounts API refuses a missing source, so compose v2 uses Binds
+// for these too).
 std::string bind_text(const ds::mount& m) {
     std::string opts = m.read_only ? "ro" : "rw";
-    opts += "," + m.bind_selinux;
+    if (!m.bind_selinux.empty()) opts += "," + m.bind_selinux;
     if (!m.bind_propagation.empty()) opts += "," + m.bind_propagation;
     return m.source + ":" + m.target + ":" + opts;
+}
+
+bool needs_binds(const ds::mount& m) {
+    return m.type == ds::mount_type::bind && (!m.bind_selinux.empty() || m.bind_create_host_path);
 }
 
 const char* restart_name(const std::string& swarm_condition) {
@@ -125,7 +132,7 @@ void add_container_settings(json& body, const ds::spec& s) {
     json binds = json::array();
     json mounts = json::array();
     for (const auto& m : svc.mounts) {
-        if (m.type == ds::mount_type::bind && !m.bind_selinux.empty()) binds.push_back(bind_text(m));
+        if (needs_binds(m)) binds.push_back(bind_text(m));
         else mounts.push_back(mount_body(m));
     }
     if (!binds.empty()) {

@@ -1,5 +1,6 @@
 #include "drivers/swarm_service_body.hpp"
 
+#include "desired_state/compose_labels.hpp"
 #include "drivers/docker_container_body.hpp"
 #include "drivers/docker_labels.hpp"
 #include "drivers/labels.hpp"
@@ -116,7 +117,19 @@ json service_spec_body(const ds::spec& s, std::string_view hash, const ownership
 
     json body = json::object();
     body["Name"] = s.name;
-    body["Labels"] = labels_object(docker::object_labels(s, hash, who, spec_json));
+    // A compose service's labels: are its containers' (deploy.labels are
+    // the service's, swarm_service_settings.cpp), as docker stack deploy
+    // has it; the service keeps compose's project and service labels. A
+    // native spec has one label set, on both.
+    ds::string_map service_labels;
+    if (s.labels.count(ds::compose_labels::project)) {
+        service_labels = docker::ownership_labels(s, hash, who, spec_json);
+        for (const char* key : {ds::compose_labels::project, ds::compose_labels::service})
+            if (auto it = s.labels.find(key); it != s.labels.end()) service_labels[key] = it->second;
+    } else {
+        service_labels = docker::object_labels(s, hash, who, spec_json);
+    }
+    body["Labels"] = labels_object(service_labels);
     body["TaskTemplate"] = std::move(task);
     if (svc.mode == ds::service_mode::global) body["Mode"] = {{"Global", json::object()}};
     else body["Mode"] = {{"Replicated", {{"Replicas", svc.replicas}}}};

@@ -43,7 +43,10 @@ using volume_configs = std::map<std::string, volume_driver_config>;   // by volu
 // Mapping (DESIGN.md §3):
 //   name Name; labels Labels (docker_labels.hpp's object_labels: the
 //   ownership labels live on the service only) and
-//   TaskTemplate.ContainerSpec.Labels (container_labels);
+//   TaskTemplate.ContainerSpec.Labels (container_labels); a compose
+//   service's labels only on the containers, its service carrying the
+//   ownership labels, compose's project and service labels and
+//   deploy.labels, as docker stack deploy does;
 //   ContainerSpec: image Image, entrypoint Command, command Args (Swarm's
 //   Command is the entrypoint), env Env ("K=V", sorted), user User, mounts
 //   Mounts (a volume mount named in `volumes` gets

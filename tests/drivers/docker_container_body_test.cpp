@@ -52,6 +52,7 @@ TEST_CASE("container body: every field") {
     bind.target = "/data";
     bind.read_only = true;
     bind.bind_propagation = "rslave";
+    bind.bind_create_host_path = false;   // else it is a Binds entry (container settings test)
     ds::mount vol;
     vol.type = ds::mount_type::volume;
     vol.source = "reports";

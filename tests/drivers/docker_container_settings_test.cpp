@@ -102,6 +102,24 @@ TEST_CASE("container settings: each compose key in the create body") {
     CHECK(endpoint_settings("back", service_spec(with_settings())) == json::parse(R"({"Aliases": ["web"]})"));
 }
 
+TEST_CASE("container settings: a bind whose source may be created is a Binds entry, as compose's") {
+    ds::service svc;
+    svc.image = "x";
+    ds::mount bind;
+    bind.type = ds::mount_type::bind;
+    bind.source = "/srv/x";
+    bind.target = "/x";
+    ds::mount fixed = bind;
+    fixed.source = "/srv/y";
+    fixed.target = "/y";
+    fixed.bind_create_host_path = false;
+    svc.mounts = {bind, fixed};
+    const json h = container_create_body(service_spec(svc), "h1", driftless::drivers::ownership{"own", ""}, "")["HostConfig"];
+    // The engine makes a missing source of a Binds entry; the Mounts API refuses it.
+    CHECK(h["Binds"] == json::parse(R"(["/srv/x:/x:rw"])"));
+    CHECK(h["Mounts"] == json::parse(R"([{"Type": "bind", "Source": "/srv/y", "Target": "/y", "ReadOnly": false}])"));
+}
+
 TEST_CASE("container settings: none set adds nothing") {
     ds::service svc;
     svc.image = "x";

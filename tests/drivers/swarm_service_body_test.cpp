@@ -248,3 +248,22 @@ TEST_CASE("swarm service body: secrets and configs by id, a /run/secrets target 
                                            "ConfigID": "cid", "ConfigName": "shop_conf-ba9876543210"}])"));
     CHECK(b.dump().find("s3cret") == std::string::npos);
 }
+
+TEST_CASE("swarm service body: a compose service's labels are its containers', deploy.labels the service's") {
+    ds::service svc = minimal();
+    svc.service_labels = {{"org.example.service", "web"}};
+    ds::spec s = service_spec(svc, "shop_web");
+    s.labels = {{"com.docker.compose.project", "shop"}, {"com.docker.compose.service", "web"},
+                {"org.example.container", "web"}};
+    const json b = service_spec_body(s, "h1", driftless::drivers::ownership{"own", ""}, "{}");
+    CHECK_FALSE(b["Labels"].contains("org.example.container"));
+    CHECK(b["Labels"]["org.example.service"] == "web");
+    CHECK(b["Labels"]["com.docker.compose.project"] == "shop");
+    CHECK(b["Labels"]["io.driftless.owner"] == "own");
+    CHECK(b["TaskTemplate"]["ContainerSpec"]["Labels"]["org.example.container"] == "web");
+    CHECK_FALSE(b["TaskTemplate"]["ContainerSpec"]["Labels"].contains("org.example.service"));
+
+    s.labels = {{"org.example.container", "web"}};   // a native spec: one label set, on both
+    const json native = service_spec_body(s, "h1", driftless::drivers::ownership{"own", ""}, "{}");
+    CHECK(native["Labels"]["org.example.container"] == "web");
+}
