@@ -26,7 +26,7 @@ constexpr std::string_view service_keys[] = {
     "hostname", "domainname", "working_dir", "extra_hosts", "dns", "dns_search", "dns_opt", "expose", "read_only",
     "tty", "stdin_open", "init", "privileged", "shm_size", "stop_signal", "cap_add", "cap_drop", "security_opt",
     "sysctls", "pids_limit", "logging", "network_mode", "links", "devices", "pid", "ipc", "platform", "runtime",
-    "build", "secrets", "configs"};
+    "build", "secrets", "configs", "mem_limit", "mem_reservation", "cpus"};
 constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal", "attachable", "ipam", "labels",
                                              "external"};
 constexpr std::string_view ipam_keys[] = {"driver", "config"};
@@ -90,6 +90,7 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
     std::map<std::string, std::string> env_files;
     const node* volumes_at = nullptr;
     compose_service_places places;
+    std::vector<std::pair<std::string, std::int64_t>> legacy;
     ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
         std::string f = join(field, key);
         if (is_extension(key)) return;
@@ -107,6 +108,10 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
             read_profiles(ctx, v, f, cs.profiles);
         } else if (key == "secrets" || key == "configs") {
             read_compose_secret_uses(ctx, v, f, key == "configs", cs.secret_uses);
+        } else if (key == "mem_limit" || key == "mem_reservation" || key == "cpus") {
+            // compose's older spellings of deploy.resources (which wins when both are set)
+            const auto value = key == "cpus" ? read_cpus(ctx, v, f) : read_memory(ctx, v, f);
+            if (value) legacy.push_back({key, *value});
         } else if (key == "env_file") {
             read_env_files(ctx, v, f, env_files);
         } else if (key == "environment") {
@@ -146,6 +151,12 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
     }
     std::sort(draft.value.mounts.begin(), draft.value.mounts.end(),
               [](const mount& a, const mount& b) { return a.target < b.target; });
+    for (const auto& [key, value] : legacy) {
+        std::int64_t& into = key == "cpus"        ? draft.value.limits.nano_cpus
+                             : key == "mem_limit" ? draft.value.limits.memory_bytes
+                                                  : draft.value.reservations.memory_bytes;
+        if (into == 0) into = value;
+    }
     // environment: wins over env_file, as in compose.
     for (auto& [k, v] : env_files) draft.value.env.emplace(k, std::move(v));
     finish_compose_service(ctx, field, name, draft, places);
