@@ -254,9 +254,17 @@ struct engine_client::impl {
             // than 512 bytes): a small buffer turns a 1.6 MB container list
             // into thousands of reads.
             c->buffer.reserve(read_buffer_bytes);
+            // The header first: Beast 1.74's async_read does not complete
+            // when a Content-Length over the limit stops the parser (it
+            // waits for more bytes until the timeout); async_read_header
+            // ends there with body_limit.
             co_await on_stream(*c, [&](auto& s) {
-                return http::async_read(s, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+                return http::async_read_header(s, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
             });
+            if (!ec && !parser.is_done())
+                co_await on_stream(*c, [&](auto& s) {
+                    return http::async_read(s, c->buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+                });
             if (ec) {
                 if (reused && stale(ec) && !parser.got_some()) continue;
                 co_return io_error(ec, m, target, limit);

@@ -293,6 +293,21 @@ TEST_CASE("engine client: a chunked body is refused once its chunks pass the lim
     CHECK(r.err().message.find("with a body of more than 64 MiB; refused") != std::string::npos);
 }
 
+TEST_CASE("engine client: a body whose Content-Length passes the limit is refused before it is read") {
+    asio::io_context io;
+    scripted_engine engine(io, [](const std::string& t) -> reply {
+        if (t == "/version") return {version_reply};
+        // 65 MiB announced, one byte sent, then silence: only the header can refuse it.
+        return {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                std::to_string(std::size_t{65} << 20) + "\r\n\r\n["};
+    });
+    engine_client client(io.get_executor(), engine.host(), 5s);
+    auto r = run(io, client.call(http_method::get, "/containers/json?all=1"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().code == "engine");
+    CHECK(r.err().message.find("with a body of more than 64 MiB; refused") != std::string::npos);
+}
+
 TEST_CASE("engine client: a streamed line past 1 MiB without a line break ends the stream") {
     asio::io_context io;
     // 2 MiB of one line, then silence: without the cap the client would
