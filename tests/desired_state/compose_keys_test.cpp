@@ -313,3 +313,27 @@ TEST_CASE("compose keys: a spec that sets none keeps its hash; each set one move
     CHECK_FALSE(canonical_json(web_spec(plain))["spec"].contains("tty"));
     CHECK(without_defaults(canonical_json(web_spec(with)))["spec"]["tty"] == true);
 }
+
+TEST_CASE("compose: mem_limit, mem_reservation and cpus, deploy.resources winning") {
+    auto r = parse_text(R"(services:
+  web:
+    image: web:1
+    mem_limit: 256m
+    mem_reservation: 64m
+    cpus: 0.5
+  db:
+    image: db:1
+    cpus: "2"
+    mem_limit: 1g
+    deploy: {resources: {limits: {memory: 512M}}}
+)",
+                        "/srv/shop/app.yaml", with_files({}));
+    REQUIRE(errors_of(r) == strings{});
+    const service& web = *find(r, kind::service, "shop-web-1")->as_service();
+    CHECK(web.limits.memory_bytes == 256LL << 20);
+    CHECK(web.reservations.memory_bytes == 64LL << 20);
+    CHECK(web.limits.nano_cpus == 500'000'000);
+    const service& db = *find(r, kind::service, "shop-db-1")->as_service();
+    CHECK(db.limits.memory_bytes == 512LL << 20);
+    CHECK(db.limits.nano_cpus == 2'000'000'000);
+}

@@ -10,30 +10,6 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-// A folder of companion files held in memory: path -> text.
-parse_options with_files(std::map<std::string, std::string> files, std::map<std::string, std::string> vars = {}) {
-    parse_options o = options_with(std::move(vars));
-    o.read_file = [files = std::move(files)](const std::string& path) {
-        file_read r;
-        if (auto it = files.find(path); it != files.end()) r.text = it->second;
-        else r.missing = true;
-        return r;
-    };
-    return o;
-}
-
-strings errors_of(const parse_result& r) {
-    strings out;
-    for (const auto& e : r.errors) out.push_back(e.to_string());
-    return out;
-}
-
-const spec* find(const parse_result& r, kind k, const std::string& name) {
-    for (const auto& s : r.specs)
-        if (s.kind() == k && s.name == name) return &s;
-    return nullptr;
-}
-
 constexpr const char* two_services = R"(services:
   app:
     image: app:1

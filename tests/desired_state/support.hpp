@@ -70,4 +70,31 @@ inline service parse_service(std::string_view text, std::map<std::string, std::s
 // A service document with `body` appended to "name: web\nimage: nginx\n".
 inline std::string svc(std::string_view body) { return "name: web\nimage: nginx\n" + std::string(body); }
 
+// Options whose companion files (.env, env_file, override, secret files)
+// are held in memory: absolute path -> text; any other path is missing.
+inline parse_options with_files(std::map<std::string, std::string> files, std::map<std::string, std::string> vars = {}) {
+    parse_options o = options_with(std::move(vars));
+    o.read_file = [files = std::move(files)](const std::string& path) {
+        file_read r;
+        if (auto it = files.find(path); it != files.end()) r.text = it->second;
+        else r.missing = true;
+        return r;
+    };
+    return o;
+}
+
+// Every diagnostic of a parse as "path:line:col: field: message".
+inline std::vector<std::string> errors_of(const parse_result& r) {
+    std::vector<std::string> out;
+    for (const auto& e : r.errors) out.push_back(e.to_string());
+    return out;
+}
+
+// The spec of kind `k` named `name`, or nullptr.
+inline const spec* find(const parse_result& r, kind k, const std::string& name) {
+    for (const auto& s : r.specs)
+        if (s.kind() == k && s.name == name) return &s;
+    return nullptr;
+}
+
 }  // namespace driftless::desired_state::testing

@@ -1,5 +1,6 @@
 // Compose files as projects against dockerd: names scoped by project, the
-// default network with service-name aliases, and .env as part of the spec.
+// default network with service-name aliases, .env and the override file as
+// part of the spec.
 #include <doctest/doctest.h>
 
 #include "support/process.hpp"
@@ -95,6 +96,32 @@ TEST_CASE("docker: run picks up a changed .env without any compose file changing
     s.write(p + "/.env", "TAG=2\n");
     CHECK(wait_until([&] { return s.engine("exec " + p + "-app-1 sh -c 'echo $TAG'").out == "2\n"; }, 60s));
     CHECK(s.container_id(p + "-app-1") != app);
+    run.reset();
+    s.cleanup();
+}
+
+TEST_CASE("docker: compose.override.yaml is merged into compose.yaml, and a change to it alone updates the service") {
+    ensure_docker();
+    scenario s("ovr");
+    const std::string p = "ovr" + s.owner(), app = p + "-app-1";
+    s.write(p + "/compose.yaml", R"(services:
+  app:
+    image: driftless-test/busybox:1
+    pull_policy: never
+    command: ["sleep", "3600"]
+    stop_grace_period: 1s
+    environment: {MODE: prod, KEEP: kept}
+)");
+    s.write(p + "/compose.override.yaml", "services:\n  app:\n    environment: [MODE=dev]\n");
+    auto run = s.start_run();
+    REQUIRE(wait_until([&] { return s.container_state(app) == "running"; }, 60s));
+    CHECK(s.engine("exec " + app + " sh -c 'echo $MODE $KEEP'").out == "dev kept\n");
+    // The override file is no project of its own.
+    CHECK(s.owned_containers() == std::vector<std::string>{app});
+    s.write(p + "/compose.override.yaml", "services:\n  app:\n    environment: [MODE=test]\n");
+    CHECK(wait_until([&] { return s.engine("exec " + app + " sh -c 'echo $MODE $KEEP'").out == "test kept\n"; }, 60s));
+    s.remove(p + "/compose.override.yaml");
+    CHECK(wait_until([&] { return s.engine("exec " + app + " sh -c 'echo $MODE $KEEP'").out == "prod kept\n"; }, 60s));
     run.reset();
     s.cleanup();
 }
