@@ -1,0 +1,33 @@
+// The commands of the driftless command line (DESIGN.md §6), one file each;
+// main.cpp declares their flags and calls them. Each returns the process's
+// exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reconciler/cli.hpp"
+
+namespace driftless::cli {
+
+// `plan` (dry_run) and `apply`: one pass; plan exits 0 converged, 2 changes, 1 error.
+int one_pass(const common_flags& f, bool dry_run);
+// `run`: converges until SIGINT or SIGTERM.
+int run_forever(const common_flags& f);
+// `validate`: 0 when every document is valid, else 1.
+int validate(const std::vector<std::string>& paths, const common_flags& f);
+
+// How `status` and `healthcheck` find a running instance.
+struct client_flags {
+    std::string listen = "127.0.0.1:9180";   // the instance's --listen (DRIFTLESS_LISTEN); a wildcard is asked on loopback
+    std::string api_token_file;              // its --api-token-file, for /api/v1/state
+    std::string timeout = "5s";
+    bool problems = false;                   // status: only objects with a problem
+    bool json = false;                       // status: the state as JSON, as the endpoint answers it
+};
+// `status`: the instance's state as a table; 0 when it answered and nothing fails, 1 otherwise.
+int status_command(const client_flags& f);
+// `healthcheck`: 0 when the instance's /healthz answers 200 within the timeout, else 1.
+int healthcheck(const client_flags& f);
+
+}  // namespace driftless::cli
