@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -245,8 +247,9 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
     return s;
 }
 
-reconciler::loop_options loop_options_of(const common_flags& f) {
+reconciler::loop_options loop_options_of(const common_flags& f, std::size_t progress_passes) {
     reconciler::loop_options o;
+    if (f.log_format == "text" && isatty(STDERR_FILENO)) o.progress_passes = progress_passes;
     o.parallel = f.parallel;
     o.diff.allow_empty = f.allow_empty;
     o.diff.allow_mass_prune = f.allow_mass_prune;

@@ -82,7 +82,9 @@ struct session {
 bool wait_for_kafka(session& s, std::chrono::milliseconds limit);
 // --status-topic: a producer whose records follow the loop's status changes.
 bool open_status_topic(session& s, const common_flags& f);
-[[nodiscard]] reconciler::loop_options loop_options_of(const common_flags& f);
+// The loop's options from the flags; `progress_passes` passes draw a
+// progress line when stderr is a terminal and the log is text.
+[[nodiscard]] reconciler::loop_options loop_options_of(const common_flags& f, std::size_t progress_passes = 0);
 void print_source_errors(const desired_state::snapshot& snap);
 // `apply`'s passes: one, and more while dependents wait on depends_on conditions.
 boost::asio::awaitable<reconciler::pass_result> apply_passes(reconciler::loop& l, std::chrono::seconds dependency_timeout);

@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
+#include <limits>
 
 #include <spdlog/spdlog.h>
 
@@ -16,7 +17,7 @@ namespace asio = boost::asio;
 
 // One pass with or without execution; the exit code per DESIGN.md §6.
 int one_pass(const common_flags& f, bool dry_run) {
-    auto s = open_session(f, loop_options_of(f));
+    auto s = open_session(f, loop_options_of(f, std::numeric_limits<std::size_t>::max()));
     if (!s) return 1;
     if (!dry_run && !open_status_topic(*s, f)) return 1;
     s->srcs.scan_once();

@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "reconciler/service_manager.hpp"
 #include "reconciler/status_server.hpp"
 
 #ifndef DRIFTLESS_VERSION
@@ -23,7 +24,7 @@ namespace driftless::cli {
 namespace asio = boost::asio;
 
 int run_forever(const common_flags& f) {
-    auto options = loop_options_of(f);
+    auto options = loop_options_of(f, 1);   // the first pass draws progress: it does the most
     auto resync = parse_duration_flag(f.resync);
     if (!resync) {
         std::fprintf(stderr, "driftless: --resync \"%s\": expected a duration such as 30s or 5m\n", f.resync.c_str());
@@ -63,6 +64,16 @@ int run_forever(const common_flags& f) {
                      address->host, server.port());
     spdlog::info("driftless {} watching {} source(s) with the {} driver as owner \"{}\"; status on http://{}:{}/", DRIFTLESS_VERSION,
                  s->srcs.size(), f.driver, f.owner, address->host, server.port());
+    // Under systemd (Type=notify): ready once the first pass completed, the
+    // latest summary as the unit's status line.
+    reconciler::service_manager systemd(s->io.get_executor());
+    s->loop->on_pass = [&systemd](const reconciler::loop_status& st, const std::string& summary) {
+        std::string line = std::to_string(st.desired) + " desired, " + std::to_string(st.failing) + " failing, " +
+                           std::to_string(st.source_errors.size()) + " source error(s)";
+        if (!summary.empty()) line += "; " + summary;
+        if (st.ready) systemd.ready_or_status(line);
+    };
+    systemd.start_watchdog();
     s->srcs.scan_once();
     for (const auto& e : s->store.current()->errors) spdlog::error("{}", e.to_string());
     s->srcs.watch([&] {
@@ -73,6 +84,7 @@ int run_forever(const common_flags& f) {
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
         spdlog::info("signal {}: finishing the pass in flight, then exiting", sig);
+        systemd.stopping();
         s->srcs.stop();
         server.stop();
         s->loop->stop();
@@ -89,6 +101,7 @@ int run_forever(const common_flags& f) {
     std::thread watchdog;
     asio::co_spawn(s->io, s->loop->run(), [&](std::exception_ptr e) {
         clean = !e;
+        systemd.stopping();
         if (s->status) s->status->stop(std::chrono::seconds(5));
         signals.cancel();
         s->srcs.stop();

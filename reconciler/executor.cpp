@@ -64,7 +64,8 @@ struct run_state {
 
 }  // namespace
 
-asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, backoff& b, std::size_t parallel) {
+asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, backoff& b, std::size_t parallel,
+                                          execution_observer* observer) {
     auto ex = co_await asio::this_coro::executor;
     const std::size_t n = p.actions.size();
     auto st = std::make_shared<run_state>(ex, n);
@@ -93,6 +94,10 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
         }
     }
 
+    if (observer) {
+        const auto to_run = static_cast<std::size_t>(std::count(st->phases.begin(), st->phases.end(), phase::pending));
+        observer->starting(p, to_run);
+    }
     for (;;) {
         bool progress = false;
         for (std::size_t i = 0; i < n; ++i) {
@@ -109,6 +114,7 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
             }
             if (!blocked_by.empty()) {
                 finish(i, outcome::skipped, "waiting for " + blocked_by);
+                if (observer) observer->finished(i, st->report.results[i]);
                 progress = true;
                 continue;
             }
@@ -116,8 +122,10 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
             progress = true;
             st->phases[i] = phase::running;
             ++st->in_flight;
+            if (observer) observer->started(i);
+            const auto began = std::chrono::steady_clock::now();
             asio::co_spawn(ex, perform(a, w),
-                           [st, i, &a, &b](std::exception_ptr e, status s) {
+                           [st, i, &a, &b, observer, began](std::exception_ptr e, status s) {
                                --st->in_flight;
                                st->phases[i] = phase::done;
                                auto& r = st->report.results[i];
@@ -131,8 +139,10 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
                                } else {
                                    r = {outcome::failed, s.err().message, s.err().code};
                                }
+                               r.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
                                if (r.result == outcome::succeeded) b.succeed(a.key);
                                else b.fail(a.key, backoff::clock::now(), r.message);
+                               if (observer) observer->finished(i, r);
                                st->wake.cancel();
                            });
         }
@@ -150,6 +160,7 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
         st->wake.expires_at(asio::steady_timer::time_point::max());
         { boost::system::error_code ignored; co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored)); }
     }
+    if (observer) observer->done();
     co_return st->report;
 }
 

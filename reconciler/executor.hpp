@@ -15,6 +15,7 @@
 #include <utility>
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct action_result {
     outcome result = outcome::skipped;
     std::string message;                    // the error, or why it was skipped
     std::string code;                       // error code for failures
+    std::chrono::milliseconds took{0};      // how long the driver call ran (0 when none ran)
 };
 
 struct execution_report {
@@ -38,8 +40,22 @@ struct execution_report {
     [[nodiscard]] std::size_t count(outcome o) const noexcept;
 };
 
+// Told as the work goes, on the executor's thread (progress.hpp draws it).
+class execution_observer {
+public:
+    virtual ~execution_observer() = default;
+    // Once, before the first action starts: how many actions will be carried
+    // out at most (the rest were settled at once: reported, backing off, waiting).
+    virtual void starting(const plan& p, std::size_t to_run) = 0;
+    virtual void started(std::size_t index) = 0;
+    virtual void finished(std::size_t index, const action_result& r) = 0;
+    // After the last action: the execution is over.
+    virtual void done() = 0;
+};
+
 // Runs `p` against `w`. Failures are recorded in `b` (per key); successes
-// clear the key's backoff.
-boost::asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, backoff& b, std::size_t parallel);
+// clear the key's backoff. `observer`, when given, is told as actions start and end.
+boost::asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, backoff& b, std::size_t parallel,
+                                                 execution_observer* observer = nullptr);
 
 }  // namespace driftless::reconciler

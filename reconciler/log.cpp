@@ -1,11 +1,16 @@
 #include "reconciler/log.hpp"
 
+#include <unistd.h>
+
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "desired_state/printable.hpp"
+#include "reconciler/progress.hpp"
 
 namespace driftless::reconciler {
 
@@ -60,6 +65,42 @@ private:
     std::unique_ptr<spdlog::formatter> inner_;
 };
 
+// stderr, around the progress line a terminal may show (progress.hpp), with
+// the level in colour on a terminal (unless NO_COLOR is set).
+class stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    stderr_sink() : color_(isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t buf;
+        formatter_->format(msg, buf);
+        if (color_ && msg.color_range_end > msg.color_range_start && msg.color_range_end <= buf.size()) {
+            std::string line(buf.data(), msg.color_range_start);
+            line += colour(msg.level);
+            line.append(buf.data() + msg.color_range_start, msg.color_range_end - msg.color_range_start);
+            line += "\x1b[0m";
+            line.append(buf.data() + msg.color_range_end, buf.size() - msg.color_range_end);
+            write_around_terminal_line(line.data(), line.size());
+        } else {
+            write_around_terminal_line(buf.data(), buf.size());
+        }
+    }
+    void flush_() override { std::fflush(stderr); }
+
+private:
+    static const char* colour(spdlog::level::level_enum l) {
+        switch (l) {
+        case spdlog::level::trace: return "\x1b[37m";
+        case spdlog::level::debug: return "\x1b[36m";
+        case spdlog::level::info: return "\x1b[32m";
+        case spdlog::level::warn: return "\x1b[33m\x1b[1m";
+        default: return "\x1b[31m\x1b[1m";
+        }
+    }
+    bool color_;
+};
+
 }  // namespace
 
 std::unique_ptr<spdlog::formatter> make_log_formatter(const std::string& format) {
@@ -74,7 +115,7 @@ std::unique_ptr<spdlog::formatter> make_log_formatter(const std::string& format)
 status setup_logging(const std::string& format, const std::string& level) {
     auto formatter = make_log_formatter(format);
     if (!formatter) return error{"invalid", "--log-format \"" + format + "\": expected text or json"};
-    auto logger = spdlog::stderr_color_mt("driftless");
+    auto logger = std::make_shared<spdlog::logger>("driftless", std::make_shared<stderr_sink>());
     spdlog::set_default_logger(logger);
     logger->set_formatter(std::move(formatter));
     const auto lvl = spdlog::level::from_str(level);

@@ -1,4 +1,5 @@
 #include "reconciler/loop.hpp"
+#include "reconciler/progress.hpp"
 
 #include <utility>
 #include <boost/asio/redirect_error.hpp>
@@ -128,7 +129,9 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         spdlog::warn("{}", r.plan.guard_message);
     if (!dry_run && !r.plan.actions.empty()) {
         for (const auto& a : r.plan.actions) spdlog::info("{}", plan_line(a));
-        r.report = co_await execute(r.plan, driver_, backoff_, options_.parallel);
+        std::optional<terminal_progress> progress;
+        if (passes_run_ < options_.progress_passes) progress.emplace(ex_);
+        r.report = co_await execute(r.plan, driver_, backoff_, options_.parallel, progress ? &*progress : nullptr);
         // A recreated `pull: always` container was pulled afresh, perhaps
         // past what the registry said before: ask again before comparing.
         for (const auto& a : r.plan.actions)
@@ -145,7 +148,14 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         }
     }
     const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+    std::string summary;
+    if (!dry_run) {
+        ++passes_run_;
+        summary = pass_summary(r.plan, r.report, seconds);
+        if (!summary.empty()) spdlog::info("{}", summary);
+    }
     record(desired, std::move(listed->objects), r, seconds);
+    if (on_pass && !dry_run) on_pass(status_, summary);
     // Measured after record(): building the status is part of a pass's cost.
     auto& m = status_.metrics;
     m.last_pass_cpu_seconds = thread_cpu_seconds() - cpu_started;

@@ -40,6 +40,10 @@ struct loop_options {
     std::chrono::milliseconds resync{30'000};
     std::chrono::milliseconds debounce{100};
     diff_options diff;
+    // Passes (from the first) whose execution draws a progress line on the
+    // terminal (progress.hpp): `apply` all, `run` the first, 0 when stderr
+    // is not a terminal.
+    std::size_t progress_passes = 0;
 };
 
 struct pass_result {
@@ -71,6 +75,9 @@ public:
     [[nodiscard]] const loop_status& status() const noexcept { return status_; }
     // Notified after every pass with the objects whose status changed.
     std::function<void(const loop_status&, const std::vector<desired_state::resource_key>& changed)> on_status_change;
+    // Notified after every pass the engine answered, with the pass's summary
+    // line ("" when it carried nothing out; progress.hpp).
+    std::function<void(const loop_status&, const std::string& summary)> on_pass;
 
 private:
     boost::asio::awaitable<void> follow_events();
@@ -94,6 +101,7 @@ private:
     boost::asio::steady_timer debounce_;       // coalesces a burst of triggers; an urgent one cuts it short
     boost::asio::steady_timer events_retry_;
     boost::asio::steady_timer hold_;           // waits out an engine outage
+    std::size_t passes_run_ = 0;
     bool dirty_ = true;
     bool urgent_ = false;                      // a trigger without debounce is pending
     bool stopping_ = false;

@@ -26,6 +26,7 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "reconciler/status_client.hpp"
 #include "reconciler/status_server.hpp"
 
 using namespace driftless;
@@ -225,6 +226,23 @@ TEST_CASE("status server: with a token, /api and /metrics ask for it; /healthz a
     }
     CHECK(starts_with(get(s.port, "/healthz").bytes, "HTTP/1.1 200 OK\r\n"));
     CHECK(starts_with(get(s.port, "/readyz").bytes, "HTTP/1.1 503 Service Unavailable\r\n"));
+}
+
+TEST_CASE("status client: `driftless status` and `healthcheck` read the server, with its token when it asks") {
+    status_server_options o;
+    o.token = "s3cret";
+    live_server s(o);
+    auto health = http_get({"127.0.0.1", s.port}, "/healthz", "", 5s);
+    REQUIRE(health.ok());
+    CHECK(health->code == 200);
+    CHECK(health->body == "ok\n");
+    auto refused = http_get({"127.0.0.1", s.port}, "/api/v1/state", "", 5s);
+    REQUIRE(refused.ok());
+    CHECK(refused->code == 401);
+    auto state = http_get({"127.0.0.1", s.port}, "/api/v1/state", "s3cret", 5s);
+    REQUIRE(state.ok());
+    CHECK(state->code == 200);
+    CHECK(nlohmann::json::parse(state->body).at("ready") == false);
 }
 
 TEST_CASE("status server: out of descriptors, accept backs off with a warning, then serves again") {
