@@ -59,9 +59,10 @@ result<http_answer> http_get(const listen_address& address, const std::string& t
                              std::chrono::milliseconds timeout) {
     asio::io_context io;
     result<http_answer> out = error{"internal", "no answer"};
-    asio::co_spawn(io, get(address, target, token, timeout), [&](std::exception_ptr e, result<http_answer> r) {
-        if (!e) out = std::move(r);
-    });
+    // Through a void coroutine: co_spawn's handler would need its value to
+    // be default-constructible, and result<T> is not.
+    auto ask = [&]() -> asio::awaitable<void> { out = co_await get(address, target, token, timeout); };
+    asio::co_spawn(io, ask, [](std::exception_ptr) {});
     io.run();
     return out;
 }
