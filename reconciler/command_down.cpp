@@ -78,7 +78,7 @@ int down(common_flags f, const down_flags& d) {
     s->io.restart();
     if (!listed) return 1;
     if (!listed->ok()) {
-        spdlog::error("engine: {}; nothing was removed", printable(listed->err().to_string()));
+        spdlog::error("engine: {}; nothing was removed", printable(listed->err().message));
         return 1;
     }
 
