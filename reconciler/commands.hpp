@@ -14,6 +14,16 @@ namespace driftless::cli {
 int one_pass(const common_flags& f, bool dry_run);
 // `run`: converges until SIGINT or SIGTERM.
 int run_forever(const common_flags& f);
+// `down`'s own flags.
+struct down_flags {
+    bool all = false;       // --all: everything the owner manages, declared or not (-s not needed)
+    bool volumes = false;   // --volumes: volumes too (kept by default: they hold data)
+    bool yes = false;       // --yes: no question asked (required when stdin is not a terminal)
+};
+// `down`: removes what the owner manages that the sources declare (or all of
+// it), dependents first; 0 when everything listed was removed (or nothing
+// matched), 1 on a refusal, a failure or a source error.
+int down(common_flags f, const down_flags& d);
 // `validate`: 0 when every document is valid, else 1.
 int validate(const std::vector<std::string>& paths, const common_flags& f);
 

@@ -53,6 +53,23 @@ int main(int argc, char** argv) {
     add_source_flags(apply, apply_flags);
     add_apply_flags(apply, apply_flags);
 
+    common_flags down_common;
+    down_flags down_own;
+    auto* down_cmd = app.add_subcommand(
+        "down", "Remove what the owner manages that the sources declare (or all of it, --all), dependents first; "
+                "volumes are kept unless --volumes");
+    add_source_flags(down_cmd, down_common);
+    // Not required here: --all needs no source; down() asks for one or the other.
+    down_cmd->get_option("--source")->required(false);
+    down_cmd->get_option("--policy")->description("Accepted as apply takes it, not read: removing needs no policy's permission");
+    down_cmd->add_flag("--all", down_own.all, "Everything the owner manages, declared or not (-s is then not read)");
+    down_cmd->add_flag("--volumes", down_own.volumes, "Remove volumes too (kept by default: they hold data)");
+    down_cmd->add_flag("-y,--yes", down_own.yes, "Remove without asking (needed when stdin is not a terminal)");
+    down_cmd->add_option("--parallel", down_common.parallel, "Removals in flight at once")
+        ->envname("DRIFTLESS_PARALLEL")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+
     std::vector<std::string> validate_paths;
     auto* validate_cmd = app.add_subcommand("validate", "Check spec files; exit 0 when all are valid, 1 otherwise");
     validate_cmd->add_option("PATH", validate_paths, "Files or folders (recursive: *.yaml, *.yml, *.json)")->required();
@@ -90,6 +107,7 @@ int main(int argc, char** argv) {
     if (*status) return status_command(status_flags);
     if (*health) return healthcheck(health_flags);
     if (*validate_cmd) return validate(validate_paths, validate_flags);
+    if (*down_cmd) return down(down_common, down_own);
     if (*plan) return load_key(plan_flags) ? one_pass(plan_flags, true) : 1;
     if (*apply) return load_key(apply_flags) ? one_pass(apply_flags, false) : 1;
     if (*run) return load_key(run_flags) ? run_forever(run_flags) : 1;

@@ -479,9 +479,11 @@ TEST_CASE("docker: examples/hello: README's main command serves the page, the cl
     CHECK(sh("docker inspect -f '{{.State.Health.Status}}' hello-web").exit_code == 0);
     hello.signal(SIGTERM);
     CHECK(hello.wait(60s) == 0);
-    // README: driftless apply -s examples/empty --owner hello --allow-empty
-    auto down = run({binary(), "apply", "-s", source_dir() + "/examples/empty", "--owner", "hello", "--allow-empty"});
-    INFO(down.err);
+    // README: driftless down -s examples/hello --owner hello --volumes (--yes: no terminal here)
+    auto down = run({binary(), "down", "-s", source_dir() + "/examples/hello", "--owner", "hello", "--volumes", "--yes"});
+    INFO(down.out, down.err);
     CHECK(down.exit_code == 0);
     CHECK(sh("docker ps -aq --filter label=io.driftless.owner=hello").out.empty());
+    CHECK(sh("docker network ls -q --filter label=io.driftless.owner=hello").out.empty());
+    CHECK(sh("docker volume ls -q --filter label=io.driftless.owner=hello").out.empty());
 }

@@ -15,6 +15,11 @@ namespace fs = std::filesystem;
 std::string binary() { return DRIFTLESS_BINARY; }
 std::string source_dir() { return DRIFTLESS_SOURCE_DIR; }
 
+std::string sleeper_yaml(const std::string& name, const std::string& extra) {
+    return "kind: Service\nname: " + name +
+           "\nimage: driftless-test/busybox:1\npull: never\ncommand: [\"sleep\", \"3600\"]\nstop_grace_period: 1s\n" + extra;
+}
+
 void ensure_docker() {
     static bool done = false;
     if (done) return;

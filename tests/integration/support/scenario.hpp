@@ -77,6 +77,10 @@ private:
     unsigned short port_ = 0;
 };
 
+// A Service spec as YAML: `sleep 3600` from the test image, pull: never, a
+// 1 s grace period, then the `extra` lines.
+std::string sleeper_yaml(const std::string& name, const std::string& extra = "");
+
 // Blocks until dockerd answers (starting it with scripts/start-dockerd.sh when
 // nothing does) and the test image exists.
 void ensure_docker();
