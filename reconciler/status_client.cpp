@@ -2,6 +2,7 @@
 
 #include <utility>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -59,9 +60,11 @@ result<http_answer> http_get(const listen_address& address, const std::string& t
                              std::chrono::milliseconds timeout) {
     asio::io_context io;
     result<http_answer> out = error{"internal", "no answer"};
-    asio::co_spawn(io, get(address, target, token, timeout), [&](std::exception_ptr e, result<http_answer> r) {
-        if (!e) out = std::move(r);
-    });
+    // Boost 1.74's co_spawn wants a default-constructible result for its
+    // completion handler, which result<> is not: the answer is stored from
+    // inside the coroutine instead.
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await get(address, target, token, timeout); },
+                   asio::detached);
     io.run();
     return out;
 }
