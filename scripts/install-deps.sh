@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
 # Installs what driftless builds and tests with, from Debian's archive.
+# Usage: install-deps.sh [build|run|all]   (default: $DRIFTLESS_DEPS, else all)
+#   build   what building the driftless target needs (the Dockerfile's build stage)
+#   run     that, and dockerd with the example image's busybox (scripts/hello.sh)
+#   all     that, and what the tests, benchmarks and fuzzing add: the other
+#           engines and peers, Kafka's and Prometheus's tools, clang for
+#           libFuzzer, git for the sidecar example, systemd-analyze
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
-# What building driftless and running it against dockerd needs
-# (scripts/hello.sh: DRIFTLESS_DEPS=run)...
+set_name=${1:-${DRIFTLESS_DEPS:-all}}
 packages=(
-  build-essential cmake pkg-config git curl ca-certificates
+  build-essential cmake pkg-config ca-certificates
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev nettle-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev libsimdjson-dev
   libssl-dev libarchive-dev libsystemd-dev
-  docker.io busybox-static iproute2 procps
 )
-# ...and what the tests, benchmarks and fuzzing add: the other engines and
-# peers, Kafka's and Prometheus's tools, clang for libFuzzer, systemd-analyze.
-if [ "${DRIFTLESS_DEPS:-all}" != run ]; then
-  packages+=(
-    libbenchmark-dev kcat prometheus docker-registry docker-compose podman
-    openssl socat systemd
-    clang libclang-rt-14-dev
-  )
-fi
+case "$set_name" in
+  build) ;;
+  run|all)
+    packages+=(docker.io busybox-static iproute2 procps)
+    if [ "$set_name" = all ]; then
+      packages+=(
+        git curl libbenchmark-dev
+        kcat prometheus docker-registry docker-compose podman
+        openssl socat systemd
+        clang libclang-rt-14-dev
+      )
+    fi ;;
+  *) echo "install-deps.sh: unknown set \"$set_name\" (build, run or all)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

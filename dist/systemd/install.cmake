@@ -1,7 +1,7 @@
 # Run by `cmake --install` (see the top-level CMakeLists.txt): writes the
 # systemd unit and the default settings with the paths of the prefix being
 # installed to, which `cmake --install --prefix P` may change after
-# configuring. Expects SOURCE_DIR, BINDIR_REL, SYSCONFDIR_REL.
+# configuring. Expects SOURCE_DIR, BUILD_DIR, BINDIR_REL, SYSCONFDIR_REL.
 set(prefix "${CMAKE_INSTALL_PREFIX}")
 if(IS_ABSOLUTE "${SYSCONFDIR_REL}")
   set(conf_root "${SYSCONFDIR_REL}")
@@ -16,7 +16,7 @@ set(SPECS_DIR "${CONF_DIR}/specs")
 set(ENV_FILE "${CONF_DIR}/driftless.env")
 set(unit_dir "${prefix}/lib/systemd/system")
 
-set(staged "${CMAKE_CURRENT_BINARY_DIR}/dist")
+set(staged "${BUILD_DIR}/dist")   # the files as written, before they are installed
 configure_file("${SOURCE_DIR}/dist/systemd/driftless.service.in" "${staged}/driftless.service" @ONLY)
 configure_file("${SOURCE_DIR}/dist/systemd/driftless.env.in" "${staged}/driftless.env" @ONLY)
 file(INSTALL "${staged}/driftless.service" DESTINATION "${unit_dir}" FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)

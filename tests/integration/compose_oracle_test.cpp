@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <random>
 
+#include "support/deployments.hpp"
 #include "support/inspect_diff.hpp"
 #include "support/oracle_views.hpp"
 #include "support/process.hpp"
@@ -163,23 +164,6 @@ volumes:
 )";
 }
 
-// `docker-compose -p PROJECT ARGS` in the project's folder; the project is
-// taken down (volumes too) when this goes, whatever happened.
-class compose_v1 {
-public:
-    compose_v1(fs::path dir, std::string project) : dir_(std::move(dir)), project_(std::move(project)) {}
-    ~compose_v1() { (void)(*this)("down -v --remove-orphans -t 1"); }
-    compose_v1(const compose_v1&) = delete;
-    compose_v1& operator=(const compose_v1&) = delete;
-    command_result operator()(const std::string& args) const {
-        return sh("cd '" + dir_.string() + "' && docker-compose -p " + project_ + " " + args, 300s);
-    }
-
-private:
-    fs::path dir_;
-    std::string project_;
-};
-
 }  // namespace
 
 TEST_CASE("docker: oracle: docker-compose 1.29 and driftless make the same containers, networks and volumes") {
@@ -199,7 +183,7 @@ TEST_CASE("docker: oracle: docker-compose 1.29 and driftless make the same conta
     // host ports.
     nlohmann::json by_compose, by_driftless;
     {
-        compose_v1 compose(s.dir() / a, a);
+        compose_project compose(s.dir() / a, a);
         auto up = compose("up -d");
         INFO(up.err);
         REQUIRE(up.exit_code == 0);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <random>
 
+#include "support/deployments.hpp"
 #include "support/inspect_diff.hpp"
 #include "support/oracle_views.hpp"
 #include "support/process.hpp"
@@ -132,54 +133,6 @@ volumes:
 )";
 }
 
-// A stack deployed with the docker CLI, removed when this goes: services,
-// then (once their tasks' containers are gone) its networks and volumes.
-class stack {
-public:
-    explicit stack(std::string name) : name_(std::move(name)) {}
-    ~stack() { remove(); }
-    stack(const stack&) = delete;
-    stack& operator=(const stack&) = delete;
-
-    command_result deploy(const std::filesystem::path& file) const {
-        // Newer clients wait for the services to converge unless told not
-        // to; 20.10's has no --detach.
-        const bool detach = sh("docker stack deploy --help").out.find("--detach") != std::string::npos;
-        return sh("docker stack deploy --resolve-image never" + std::string(detach ? " --detach=true" : "") + " -c '" +
-                      file.string() + "' " + name_,
-                  300s);
-    }
-
-    // Whether every service of the stack runs all its replicas ("2/2").
-    bool running() const {
-        const auto counts =
-            docker_lines("service ls --filter label=com.docker.stack.namespace=" + name_ + " --format '{{.Replicas}}'");
-        for (const auto& c : counts) {
-            const auto slash = c.find('/'), end = c.find(' ');
-            if (slash == std::string::npos || c.substr(0, slash) != c.substr(slash + 1, end - slash - 1)) return false;
-        }
-        return !counts.empty();
-    }
-
-    void remove() const {
-        const std::string label = "label=com.docker.stack.namespace=" + name_;
-        sh("docker stack rm " + name_ + " >/dev/null 2>&1");
-        wait_until([&] {
-            return docker_lines("service ls -q --filter " + label).empty() && docker_lines("ps -aq --filter " + label).empty();
-        }, 120s);
-        // A network still attached to a stopping task is left by stack rm.
-        wait_until([&] {
-            const auto nets = docker_lines("network ls -q --filter " + label);
-            for (const auto& n : nets) sh("docker network rm " + n + " >/dev/null 2>&1");
-            return docker_lines("network ls -q --filter " + label).empty();
-        }, 120s);
-        for (const auto& v : docker_lines("volume ls -q --filter " + label)) sh("docker volume rm -f " + v + " >/dev/null 2>&1");
-    }
-
-private:
-    std::string name_;
-};
-
 }  // namespace
 
 TEST_CASE("swarm: oracle: a stack file deployed as a stack and by driftless gives the same services and networks") {
@@ -195,7 +148,7 @@ TEST_CASE("swarm: oracle: a stack file deployed as a stack and by driftless give
     // One after the other: both publish the same ports.
     nlohmann::json by_stack, by_driftless;
     {
-        stack oracle(a);
+        swarm_stack oracle(a);
         auto deploy = oracle.deploy(s.dir() / a / "docker-compose.yml");
         INFO(deploy.err);
         REQUIRE(deploy.exit_code == 0);

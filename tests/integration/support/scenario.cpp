@@ -73,13 +73,14 @@ void scenario::cleanup() const {
         // Swarm stops a removed service's tasks in the background; the
         // networks they use can go only when their containers have.
         // Task containers carry no driftless label: they are found by
-        // their service's id.
-        const auto ids = sh("docker service ls -q " + f).out;
+        // their service's name (`service ls` prints ids cut short, which
+        // the containers' service id label never matches).
+        const auto names = sh("docker service ls --format '{{.Name}}' " + f).out;
         sh("docker service ls -q " + f + " | xargs -r docker service rm >/dev/null 2>&1; true");
         wait_until([&] {
-            std::istringstream in(ids);
-            for (std::string id; in >> id;)
-                if (!sh("docker ps -aq --filter label=com.docker.swarm.service.id=" + id).out.empty()) return false;
+            std::istringstream in(names);
+            for (std::string name; in >> name;)
+                if (!sh("docker ps -aq --filter label=com.docker.swarm.service.name=" + name).out.empty()) return false;
             return true;
         }, std::chrono::seconds(60));
         sh("docker secret ls -q " + f + " | xargs -r docker secret rm >/dev/null 2>&1; docker config ls -q " + f +
