@@ -2,6 +2,10 @@
 # Builds driftless into build/ (reused between runs).
 # Usage: build.sh [--target T] [cmake args...]
 #   --target T   build only the CMake target T (e.g. driftless), not everything
+# DRIFTLESS_BUILD_DIR (default build) and DRIFTLESS_BUILD_TYPE (default
+# RelWithDebInfo) choose another folder and type: scripts/hello.sh builds
+# the binary alone without debug information into build-release/, which
+# compiles in about half the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +15,8 @@ if [ "${1:-}" = --target ]; then
   target=(--target "$2")
   shift 2
 fi
+dir=${DRIFTLESS_BUILD_DIR:-build}
+type=${DRIFTLESS_BUILD_TYPE:-RelWithDebInfo}
 bash scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build build -j"$(nproc)" "${target[@]}"
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+cmake --build "$dir" -j"$(nproc)" "${target[@]}"

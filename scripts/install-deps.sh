@@ -15,6 +15,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev nettle-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev libsimdjson-dev
   libssl-dev libarchive-dev libsystemd-dev
+  zlib1g-dev liblzma-dev libbz2-dev     # libarchive.a's compressors, linked with it
 )
 case "$set_name" in
   build) ;;
