@@ -18,5 +18,8 @@ fi
 dir=${DRIFTLESS_BUILD_DIR:-build}
 type=${DRIFTLESS_BUILD_TYPE:-RelWithDebInfo}
 bash scripts/install-deps.sh
-cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+# ccache, when the machine has it, makes a rebuild in a fresh clone cheap.
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" >/dev/null
 cmake --build "$dir" -j"$(nproc)" "${target[@]}"

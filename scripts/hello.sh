@@ -6,11 +6,19 @@
 # into build-release/, apart from the tests' build/), dockerd (when none
 # answers) and the example's image, built locally from Debian's
 # busybox-static.
+#
+# DRIFTLESS_BUILD_DIR and DRIFTLESS_BUILD_TYPE name another build to use
+# (the tests point it at theirs, which already holds the binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DRIFTLESS_DEPS=run DRIFTLESS_BUILD_DIR=build-release DRIFTLESS_BUILD_TYPE=Release \
-  bash scripts/build.sh --target driftless -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
+export DRIFTLESS_DEPS=run
+export DRIFTLESS_BUILD_DIR=${DRIFTLESS_BUILD_DIR:-build-release}
+export DRIFTLESS_BUILD_TYPE=${DRIFTLESS_BUILD_TYPE:-Release}
+flags=()
+[ "$DRIFTLESS_BUILD_TYPE" = Release ] && flags=(-DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG")
+bash scripts/build.sh --target driftless "${flags[@]}"
 bash scripts/start-dockerd.sh
 bash scripts/build-image.sh driftless/busybox:1
-build-release/reconciler/driftless validate examples/hello
-exec build-release/reconciler/driftless run -s examples/hello --owner hello "$@"
+driftless=$DRIFTLESS_BUILD_DIR/reconciler/driftless
+"$driftless" validate examples/hello
+exec "$driftless" run -s examples/hello --owner hello "$@"

@@ -470,7 +470,10 @@ TEST_CASE("docker: examples/hello: README's main command serves the page, the cl
     const std::string log = "/tmp/driftless-hello-test.log";
     // The example's owner is fixed ("hello"); start from a clean slate.
     sh("docker ps -aq --filter label=io.driftless.owner=hello | xargs -r docker rm -f >/dev/null 2>&1; true");
-    child hello({"bash", source_dir() + "/scripts/hello.sh", "--listen", "127.0.0.1:0"}, {}, log);
+    // The tests' own build, which holds the binary already: the script's
+    // default (a Release build of its own) would compile everything again.
+    child hello({"bash", source_dir() + "/scripts/hello.sh", "--listen", "127.0.0.1:0"},
+                {"DRIFTLESS_BUILD_DIR=" DRIFTLESS_BUILD_DIR, "DRIFTLESS_BUILD_TYPE=" DRIFTLESS_BUILD_TYPE}, log);
     const bool served = wait_until([] {
         return sh("curl -sf --max-time 2 http://127.0.0.1:8080/").out == "hello from driftless\n";
     }, 300s);
