@@ -78,6 +78,10 @@ bool read_service_field(context& ctx, const std::string& key, const node& v, con
         read_constraints(ctx, v, f, s.constraints);
     } else if (key == "expose") {
         read_expose(ctx, v, f, s.expose);
+    } else if (key == "update_config") {
+        read_update_policy(ctx, v, f, false, s.update_config);
+    } else if (key == "rollback_config") {
+        read_update_policy(ctx, v, f, true, s.rollback_config);
     } else {
         return false;
     }

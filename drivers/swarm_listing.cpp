@@ -5,30 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/json_fields.hpp"
 #include "drivers/labels.hpp"
 
 namespace driftless::drivers::swarm {
 
 using nlohmann::json;
+using json_fields::member;
+using json_fields::number_at;
+using json_fields::string_at;
 
 namespace {
-
-const json& member(const json& j, const char* key) {
-    static const json null_json;
-    if (!j.is_object()) return null_json;
-    const auto it = j.find(key);
-    return it != j.end() ? *it : null_json;
-}
-
-std::string string_at(const json& j, const char* key) {
-    const json& v = member(j, key);
-    return v.is_string() ? v.get<std::string>() : std::string{};
-}
-
-std::int64_t number_at(const json& j, const char* key) {
-    const json& v = member(j, key);
-    return v.is_number_integer() ? v.get<std::int64_t>() : 0;
-}
 
 error bad_shape(const char* what) { return error{"engine", std::string("unexpected answer to ") + what}; }
 

@@ -48,6 +48,11 @@ void read_depends_on(context& ctx, const node& n, const std::string& field, std:
 void read_constraints(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
 void read_healthcheck(context& ctx, const node& n, const std::string& field, std::optional<healthcheck>& out);
 void read_expose(context& ctx, const node& n, const std::string& field, std::optional<expose_spec>& out);
+// update_config / rollback_config (compose's deploy.*, and native specs'
+// own keys): {parallelism, delay, failure_action, monitor,
+// max_failure_ratio, order}; `rollback`: failure_action cannot be rollback.
+void read_update_policy(context& ctx, const node& n, const std::string& field, bool rollback,
+                        std::optional<update_policy>& out);
 // {cpus, memory}: the body of a limit or of a reservation.
 void read_limits(context& ctx, const node& n, const std::string& field, resource_limits& out);
 
