@@ -248,6 +248,15 @@ asio::awaitable<result<std::string>> docker_driver::make_container(const desired
     }
 
     json create_body = container_create_body(s, want.hash, who_, spec_label(s));
+    // A start-first candidate answers to no alias of the service until it
+    // has passed (promote gives them): until then the old one serves alone.
+    const auto endpoint_for = [&](const std::string& network) {
+        json ep = endpoint_settings(network, s);
+        if (role == rollout_role::next) ep.erase("Aliases");
+        return ep;
+    };
+    if (role == rollout_role::next && create_body.contains("NetworkingConfig"))
+        for (auto& [network, ep] : create_body["NetworkingConfig"]["EndpointsConfig"].items()) ep.erase("Aliases");
     if (pulled && !pulled->empty()) create_body["Labels"][labels::image_digest] = *pulled;
     for (const auto& [k, v] : extra_labels) create_body["Labels"][k] = v;
     if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
@@ -275,7 +284,7 @@ asio::awaitable<result<std::string>> docker_driver::make_container(const desired
     if (!id) co_return std::move(id).err();
 
     for (std::size_t i = 1; i < svc.networks.size(); ++i) {
-        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_settings(svc.networks[i], s)}}.dump();
+        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_for(svc.networks[i])}}.dump();
         const std::string target = "/networks/" + svc.networks[i] + "/connect";
         auto r = co_await client_.call(http_method::post, target, connect);
         if (!r) {

@@ -130,6 +130,10 @@ private:
     asio::awaitable<status> fail_start(const std::string& spec_name, const std::string& id, error why,
                                        const std::optional<actual_object>& previous);
     asio::awaitable<status> bring_back(const actual_object& previous);
+    // promote's network moves: the candidate joins the service's user
+    // networks again with its aliases; the old container leaves them.
+    asio::awaitable<status> give_aliases(const actual_object& candidate, const desired_state::spec& s);
+    asio::awaitable<void> leave_networks(const actual_object& old, const desired_state::spec& s);
     // Checks want's spec and image first, so a bad spec does not cost the
     // running container, then removes `have` (a container) and creates
     // want: update's recreate, and adopt's.

@@ -10,7 +10,10 @@
 #include <algorithm>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "drivers/docker_container_body.hpp"
+#include "drivers/docker_container_settings.hpp"
 #include "drivers/docker_rollout_inspect.hpp"
 #include "drivers/engine_error.hpp"
 #include "drivers/labels.hpp"
@@ -20,6 +23,7 @@
 namespace driftless::drivers::docker {
 
 namespace ds = desired_state;
+using nlohmann::json;
 
 namespace {
 
@@ -102,6 +106,52 @@ asio::awaitable<status> docker_driver::start_container(const std::string& id, co
     auto r = co_await client_.call(http_method::post, "/containers/" + id + "/start");
     if (r) co_return status{};
     co_return with_context(std::move(r).err(), "start container " + in_quotes(name));
+}
+
+namespace {
+
+// The user networks of `s` on which its endpoint has aliases, with its
+// endpoint settings there.
+std::vector<std::pair<std::string, json>> aliased_networks(const ds::spec& s) {
+    std::vector<std::pair<std::string, json>> out;
+    for (const auto& network : s.as_service()->networks) {
+        json ep = endpoint_settings(network, s);
+        if (ep.contains("Aliases") && !ep["Aliases"].empty()) out.emplace_back(network, std::move(ep));
+    }
+    return out;
+}
+
+}  // namespace
+
+asio::awaitable<status> docker_driver::give_aliases(const actual_object& candidate, const ds::spec& s) {
+    // An endpoint's aliases are set when it connects: the candidate leaves
+    // each network and joins it again with them (it serves nobody yet). Not
+    // connected (a promote cut short after the disconnect) is not an error.
+    const auto networks = aliased_networks(s);
+    for (const auto& joined : networks) {
+        const std::string path = "/networks/" + joined.first;
+        // (Built apart from the co_await: GCC 12 cannot initialise a
+        // braced list inside one.)
+        const std::string leave = json{{"Container", candidate.id}}.dump();
+        auto left = co_await client_.call(http_method::post, path + "/disconnect", leave);
+        static_cast<void>(left);
+        const std::string body = json{{"Container", candidate.id}, {"EndpointConfig", joined.second}}.dump();
+        if (auto r = co_await client_.call(http_method::post, path + "/connect", body); !r)
+            co_return with_context(std::move(r).err(), "give " + in_quotes(engine_name(candidate.name, candidate.role)) +
+                                                            " the service's aliases on network " + in_quotes(joined.first));
+    }
+    co_return status{};
+}
+
+asio::awaitable<void> docker_driver::leave_networks(const actual_object& old, const ds::spec& s) {
+    // Best effort: the removal that follows takes it off them anyway, only
+    // later (DNS names a stopping container until it has exited).
+    const auto networks = aliased_networks(s);
+    for (const auto& joined : networks) {
+        const std::string leave = json{{"Container", old.id}, {"Force", true}}.dump();
+        auto left = co_await client_.call(http_method::post, "/networks/" + joined.first + "/disconnect", leave);
+        static_cast<void>(left);
+    }
 }
 
 asio::awaitable<status> docker_driver::bring_back(const actual_object& previous) {
@@ -196,9 +246,15 @@ asio::awaitable<status> docker_driver::rollout(const rollout_request& r) {
     }
     case rollout_step::promote: {
         if (!r.candidate) co_return error{"invalid", "rollout: promote needs the candidate"};
-        // The old container goes only now, after the candidate passed.
-        if (r.live)
+        // The candidate takes the service's aliases beside the old one; the
+        // old one leaves those networks (so DNS stops naming it) and goes
+        // only then, after the candidate passed.
+        if (r.want)
+            if (auto st = co_await give_aliases(*r.candidate, r.want->spec); !st) co_return st;
+        if (r.live) {
+            if (r.want) co_await leave_networks(*r.live, r.want->spec);
             if (auto st = co_await remove_container(r.live->id, r.live->name); !st) co_return st;
+        }
         co_return co_await rename_container(*r.candidate, r.candidate->name);
     }
     case rollout_step::finish: {

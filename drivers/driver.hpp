@@ -105,6 +105,11 @@ struct actual_object {
     int tasks_running = 0;         // swarm
     int tasks_desired = 0;         // swarm
     std::string task_error;        // swarm: latest failed task's reason
+    // Swarm: UpdateStatus.State of the service's latest update ("" when it
+    // has had none), and its Message: paused, rollback_started,
+    // rollback_paused, rollback_completed are what a failed update leaves.
+    std::string update_state;
+    std::string update_message;
     std::uint64_t version = 0;     // swarm: version index for updates
     bool self_healing = false;     // swarm: the runtime restarts tasks itself; never `start`ed
     std::string image_digest;      // io.driftless.image-digest label: what a `pull: always` create pulled
@@ -170,6 +175,10 @@ enum class rollout_step {
     roll_back,           // `candidate` failed: stop it, rename it NAME--FAILED; `previous`, if any, back to NAME and started
     restore,             // `previous` back to NAME and started (a roll_back cut short, or the old spec wanted again)
     quiet,               // stop `failed`: its restart policy started NAME--FAILED again (podman, when it exited just before the stop)
+    // Swarm: update `live` to the spec it has, which clears the status its
+    // failed update left (rolled back, paused), so the wanted spec is tried
+    // again (`driftless retry`).
+    clear_failed_update,
 };
 [[nodiscard]] const char* to_string(rollout_step s) noexcept;
 

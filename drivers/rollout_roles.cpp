@@ -43,6 +43,7 @@ const char* to_string(rollout_step s) noexcept {
     case rollout_step::roll_back: return "roll back";
     case rollout_step::restore: return "restore";
     case rollout_step::quiet: return "stop the failed candidate";
+    case rollout_step::clear_failed_update: return "clear the failed update";
     }
     return "?";
 }

@@ -3,6 +3,7 @@
 #include <utility>
 #include <boost/asio/co_spawn.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
@@ -17,6 +18,27 @@ using desired_state::printable;
 
 namespace {
 
+// Swarm keeps a failed update's status on the service: updated to its own
+// spec, the status goes, and the running instance sends the wanted spec again.
+asio::awaitable<int> retry_swarm(drivers::driver& d, const std::vector<drivers::actual_object>& owned, const std::string& name) {
+    for (const auto& o : owned) {
+        if (o.kind != desired_state::kind::service || o.name != name) continue;
+        if (!reconciler::rollout::swarm_rolled_back(o) && o.update_state != "paused") break;
+        drivers::rollout_request r;
+        r.step = drivers::rollout_step::clear_failed_update;
+        r.live = o;
+        if (auto st = co_await d.rollout(r); !st) {
+            spdlog::error("{}: {}", printable(name), printable(st.err().message));
+            co_return 1;
+        }
+        std::printf("cleared swarm's %s update of Service/%s: the running instance's next pass tries it again\n",
+                    printable(o.update_state).c_str(), printable(name).c_str());
+        co_return 0;
+    }
+    std::fprintf(stderr, "%s: no rolled-back or paused update to retry\n", printable(name).c_str());
+    co_return 1;
+}
+
 asio::awaitable<int> retry_names(drivers::driver& d, const std::vector<std::string> names) {
     auto listed = co_await d.list();
     if (!listed) {
@@ -25,6 +47,10 @@ asio::awaitable<int> retry_names(drivers::driver& d, const std::vector<std::stri
     }
     int code = 0;
     for (const auto& name : names) {
+        if (d.name() == "swarm") {
+            code = std::max(code, co_await retry_swarm(d, listed->objects, name));
+            continue;
+        }
         const auto gone = reconciler::rollout::retry_removals(listed->objects, name);
         if (gone.empty()) {
             std::fprintf(stderr, "%s: no rolled-back or paused update to retry\n", printable(name).c_str());

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "reconciler/adoption.hpp"
+#include "reconciler/rollout.hpp"
 
 namespace driftless::reconciler {
 
@@ -127,7 +128,17 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     // Health-gated updates: compared with the engine's StartedAt times, wall-clock too.
     diff_opts.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     diff_opts.rollouts = driver_.name() == "docker" || driver_.name() == "podman";
+    // Swarm's rolled-back updates: kept while the service's status says so.
+    std::erase_if(swarm_rolled_back_, [&](const auto& kv) {
+        return std::none_of(listed->objects.begin(), listed->objects.end(), [&](const drivers::actual_object& o) {
+            return o.kind == desired_state::kind::service && o.name == kv.first && rollout::swarm_rolled_back(o);
+        });
+    });
+    diff_opts.swarm_rolled_back = &swarm_rolled_back_;
     r.plan = diff(*desired, listed->objects, unowned, diff_opts);
+    for (const auto& a : r.plan.actions)
+        if (a.type == action_type::rolled_back && a.have && a.want && rollout::swarm_rolled_back(*a.have))
+            swarm_rolled_back_.emplace(a.key.name, a.want->hash);
     if (!r.plan.guard_message.empty() && r.plan.guard_message != status_.guard_message)
         spdlog::warn("{}", r.plan.guard_message);
     if (!dry_run && !r.plan.actions.empty()) {

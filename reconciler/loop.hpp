@@ -111,6 +111,7 @@ private:
     std::chrono::steady_clock::time_point last_pass_{};
     std::chrono::steady_clock::time_point engine_retry_at_{};
     std::optional<std::chrono::steady_clock::time_point> recheck_at_;   // a rollout's candidate to judge again
+    std::map<std::string, std::string> swarm_rolled_back_;   // service -> the hash swarm rolled back (diff_options)
     registry_digests digests_;                 // image -> its tag's digest, as last asked
     std::map<std::string, std::string> registry_errors_;   // image -> last error logged
     std::optional<std::chrono::steady_clock::time_point> registries_checked_;

@@ -298,6 +298,10 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
                 a.type = action_type::create;
                 a.want = entry;
             }
+        } else if (auto failed = key.kind == kind::service && !found->update_state.empty()
+                                     ? rollout::plan_swarm_service(key, entry, *found, options.swarm_rolled_back)
+                                     : std::nullopt) {
+            a = std::move(*failed);
         } else if (found->spec_hash != entry.hash) {
             a.want = entry;
             a.have = *found;

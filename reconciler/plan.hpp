@@ -107,6 +107,9 @@ struct diff_options {
     bool rollouts = false;
     // The wall clock in Unix milliseconds for judging candidates (0: now * 1000).
     std::int64_t now_ms = 0;
+    // Swarm: service name -> the hash of the spec whose update swarm rolled
+    // back, while its status says so (rollout::plan_swarm_service).
+    const std::map<std::string, std::string>* swarm_rolled_back = nullptr;
 };
 
 // Computes the plan that brings `actual` to `desired`.

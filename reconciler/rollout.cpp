@@ -213,6 +213,7 @@ std::optional<action> plan_service(const resource_key& key, const desired_entry&
                 return step(key, entry, std::move(r), std::move(reason));
             }
             r.step = rollout_step::promote;
+            r.want = entry;   // the service's aliases, which the candidate takes
             return step(key, entry, std::move(r), std::move(reason));
         };
         if (j.verdict == verdict::passed)
@@ -262,6 +263,7 @@ std::optional<action> plan_service(const resource_key& key, const desired_entry&
         if (c.live == nullptr) {
             rollout_request r;
             r.step = rollout_step::promote;
+            r.want = entry;
             r.candidate = n;
             return step(key, entry, std::move(r), "finish the promotion of " + drivers::engine_name(key.name, rollout_role::next));
         }
@@ -308,6 +310,32 @@ std::optional<action> plan_service(const resource_key& key, const desired_entry&
     if (c.failed) r.failed = *c.failed;   // of another spec: replaced
     r.step = s.order == order::start_first ? rollout_step::begin_start_first : rollout_step::begin_stop_first;
     return step(key, entry, std::move(r), "rolling out " + hash + ", " + s.why, action_type::update);
+}
+
+bool swarm_rolled_back(const actual_object& have) noexcept {
+    return have.update_state == "rollback_started" || have.update_state == "rollback_paused" ||
+           have.update_state == "rollback_completed";
+}
+
+std::optional<action> plan_swarm_service(const resource_key& key, const desired_entry& entry, const actual_object& have,
+                                         const std::map<std::string, std::string>* rolled_back) {
+    const std::string said = have.update_message.empty() ? have.update_state : have.update_state + ": " + have.update_message;
+    const std::string again = "; a new spec or `driftless retry " + key.name + "` tries again";
+    if (swarm_rolled_back(have)) {
+        if (have.spec_hash == entry.hash) return std::nullopt;   // the spec rolled back to is the one wanted
+        if (rolled_back) {
+            const auto it = rolled_back->find(key.name);
+            if (it != rolled_back->end() && it->second != entry.hash) return std::nullopt;   // a new spec
+        }
+        auto a = report(key, entry, &have, "rolled_back",
+                        "swarm rolled the update to " + short_hash(entry.hash) + " back (" + said +
+                            "); the previous spec runs" + (have.task_error.empty() ? "" : "; " + have.task_error) + again);
+        return a;
+    }
+    if (have.update_state == "paused" && have.spec_hash == entry.hash)
+        return report(key, entry, &have, "paused",
+                      "swarm paused the update to " + short_hash(entry.hash) + " half way (" + said + ")" + again);
+    return std::nullopt;
 }
 
 std::vector<actual_object> retry_removals(const std::vector<actual_object>& owned, const std::string& name) {

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,21 @@ struct containers {
 // observed "rolling_out" and lowers `recheck_at_ms` to when to look again.
 [[nodiscard]] std::optional<action> plan_service(const resource_key& key, const desired_entry& entry, const containers& c,
                                                  bool gate, std::int64_t now_ms, std::optional<std::int64_t>& recheck_at_ms);
+
+// Swarm carries out a service's update itself (UpdateConfig); what its
+// UpdateStatus says of a failed one is reported, never taken for converged:
+// rolled back (rollback_started, rollback_paused, rollback_completed: the
+// previous spec runs again) or paused (half way, the wanted spec). A
+// rolled-back spec is not sent again, or swarm would fail and roll back
+// every pass: `rolled_back` maps a service name to the hash whose update
+// swarm rolled back, as first seen (the loop keeps it while the status
+// stands; swarm keeps only the previous spec). A name it does not hold is
+// taken to have rolled back the spec wanted now. A new spec is sent.
+// nullopt: the ordinary rules apply.
+[[nodiscard]] bool swarm_rolled_back(const actual_object& have) noexcept;
+[[nodiscard]] std::optional<action> plan_swarm_service(const resource_key& key, const desired_entry& entry,
+                                                       const actual_object& have,
+                                                       const std::map<std::string, std::string>* rolled_back);
 
 // What `driftless retry NAME` removes so that the update is tried again:
 // NAME--FAILED (rolled back); a paused candidate (NAME beside

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/fault_proxy.hpp"
 #include "support/process.hpp"
 #include "support/scenario.hpp"
 
@@ -140,14 +141,22 @@ void failing_update_rolls_back(const std::string& driver, const std::string& bad
 void good_update_goes_through(const std::string& driver) {
     ensure_engine(driver);
     scenario s("rgood", driver);
-    const std::string name = s.name("web");
-    s.write("web.yaml", spec(name, "[\"sleep\", \"3600\"]", monitor));
+    const std::string name = s.name("web"), net = s.name("net");
+    // On a user network, where the service's name is an alias.
+    s.write("net.yaml", "kind: Network\nname: " + net + "\n");
+    const std::string on_net = "networks: [" + net + "]\n";
+    s.write("web.yaml", spec(name, "[\"sleep\", \"3600\"]", monitor + on_net));
     auto run = s.start_run();
     REQUIRE(wait_until([&] { return s.container_state(name) == "running"; }, 60s));
     const std::string old_id = s.container_id(name);
+    const auto aliases = [&](const std::string& container) {
+        return s.engine("inspect -f '{{json (index .NetworkSettings.Networks \"" + net + "\").Aliases}}' " + container +
+                        " 2>/dev/null").out;
+    };
+    REQUIRE(aliases(name).find("\"" + name + "\"") != std::string::npos);
 
-    s.write("web.yaml", spec(name, "[\"sleep\", \"3601\"]", monitor + healthy));
-    bool side_by_side = false, gone_too_early = false;
+    s.write("web.yaml", spec(name, "[\"sleep\", \"3601\"]", monitor + healthy + on_net));
+    bool side_by_side = false, gone_too_early = false, next_aliased = false;
     std::string early;
     const bool done = wait_until([&] {
         const auto r = rows(s);
@@ -156,6 +165,8 @@ void good_update_goes_through(const std::string& driver) {
             if (c.id == old_id) old_there = true, old_up = up(c);
             if (c.name == name + "--NEXT" && up(c)) next_up = true;
         }
+        // While the old one is there, the candidate answers to no alias of the service.
+        if (old_up && next_up && aliases(name + "--NEXT").find("\"" + name + "\"") != std::string::npos) next_aliased = true;
         if (old_up && next_up) side_by_side = true;
         if (!old_there)
             for (const auto& c : r)
@@ -165,7 +176,10 @@ void good_update_goes_through(const std::string& driver) {
     REQUIRE_MESSAGE(done, run->log());
     CHECK_MESSAGE(!gone_too_early, early);
     CHECK(side_by_side);
+    CHECK_FALSE(next_aliased);
     CHECK(command_of(s, name) == R"(["sleep","3601"])");
+    // Promoted: it answers to the service's name now.
+    CHECK(aliases(name).find("\"" + name + "\"") != std::string::npos);
     REQUIRE(wait_until([&] { return observed(s, name) == "running"; }, 30s));
 }
 
@@ -262,6 +276,131 @@ void kill_points(const std::string& driver) {
 
 }  // namespace
 
-TEST_CASE("docker rollout: killed mid-rollout, driftless finishes or rolls back when started again") { kill_points("docker"); }
+namespace {
+
+// A request that changes a container or a network's endpoints: a step's
+// engine call.
+bool changes_something(std::string_view line) {
+    const bool write = line.rfind("POST ", 0) == 0 || line.rfind("DELETE ", 0) == 0;
+    return write && (line.find("/containers/") != std::string_view::npos || line.find("/networks/") != std::string_view::npos);
+}
+
+// driftless (through the trip wire proxy) killed right after the k-th
+// engine call that changes something, for k = 1, 2, ... until the update
+// finishes before it: each time, a driftless started again ends with one
+// live container, the right one. Returns the number of kill points.
+int kill_at_each_step(const std::string& extra, const std::string& new_command, bool should_pass) {
+    ensure_docker();
+    for (int k = 1;; ++k) {
+        CAPTURE(k);
+        scenario s("rstep", "docker");
+        const std::string name = s.name("web");
+        fault_proxy proxy("/tmp/driftless-" + s.owner() + ".sock");
+        s.write("web.yaml", spec(name, "[\"sleep\", \"3600\"]", extra));
+        auto run = s.start_run({}, {"DOCKER_HOST=" + proxy.docker_host()});
+        REQUIRE(wait_until([&] { return s.container_state(name) == "running"; }, 60s));
+        const std::string old_id = s.container_id(name);
+        const pid_t pid = run->pid();
+        proxy.trip_after(static_cast<std::size_t>(k), changes_something, [pid] { ::kill(pid, SIGKILL); });
+        s.write("web.yaml", spec(name, new_command, extra));
+        // Tripped, or the update is over without reaching the k-th call.
+        const auto settled_pass = [&] {
+            const auto r = rows(s);
+            return r.size() == 1 && r[0].name == name && up(r[0]) && r[0].id != old_id;
+        };
+        const auto settled_fail = [&] {
+            return rows(s).size() == 2 && s.container_id(name) == old_id && s.container_state(name) == "running" &&
+                   observed(s, name) == "rolled_back" && live_count(s) == 1;
+        };
+        REQUIRE_MESSAGE(wait_until([&] { return !proxy.tripped_on().empty() || (should_pass ? settled_pass() : settled_fail()); },
+                                   120s),
+                        run->log());
+        const std::string at = proxy.tripped_on();
+        if (at.empty()) {
+            run->signal(SIGTERM);
+            run->wait(30s);
+            return k - 1;
+        }
+        CAPTURE(at);
+        run->wait(10s);
+        std::filesystem::remove(run->log_path());
+        auto again = s.start_run();
+        std::string seen;
+        const bool settled = wait_until([&] {
+            seen.clear();
+            for (const auto& c : rows(s)) seen += c.id.substr(0, 12) + " " + c.name + " " + c.status + "\n";
+            return should_pass ? settled_pass() : settled_fail();
+        }, 120s);
+        INFO(again->log());
+        INFO("old " << old_id.substr(0, 12) << "; containers:\n" << seen << "state: " << object_status(s, name).dump());
+        REQUIRE(settled);
+        CHECK(live_count(s) == 1);
+        if (should_pass) CHECK(command_of(s, name) == R"(["sleep","3601"])");
+        again->signal(SIGTERM);
+        again->wait(30s);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("docker rollout: killed right after each engine call of a rollout, driftless finishes or rolls back") {
+    SUBCASE("start-first, passes") { CHECK(kill_at_each_step(monitor, "[\"sleep\", \"3601\"]", true) >= 3); }
+    SUBCASE("stop-first, passes") { CHECK(kill_at_each_step(stop_first, "[\"sleep\", \"3601\"]", true) >= 4); }
+    SUBCASE("stop-first, fails and rolls back") { CHECK(kill_at_each_step(stop_first, "[\"sh\", \"-c\", \"exit 4\"]", false) >= 6); }
+}
 
 TEST_CASE("podman rollout: killed mid-rollout, driftless finishes or rolls back when started again") { kill_points("podman"); }
+
+TEST_CASE("swarm rollout: an update to a failing spec ends rolled_back, the previous spec runs, and it is not sent again") {
+    ensure_engine("swarm");
+    scenario s("srbk", "swarm");
+    const std::string name = s.name("web");
+    const std::string policy = "update_config: {monitor: 2s}\n";
+    s.write("web.yaml", sleeper_yaml(name, policy));
+    auto run = s.start_run({"--resync", "1s"});
+    REQUIRE(wait_until([&] { return s.workload_state(name) == "running"; }, 120s));
+    const std::string id = s.workload_id(name);
+    const std::string old_hash = s.workload_label(name, "io.driftless.spec-hash");
+    REQUIRE_FALSE(old_hash.empty());
+    const auto version = [&] {
+        const auto out = s.engine("service inspect -f '{{.Version.Index}}' " + name).out;
+        return out.empty() ? 0L : std::stol(out);
+    };
+
+    // A process that exits at once: swarm's update fails and rolls back.
+    s.write("web.yaml", spec(name, "[\"sh\", \"-c\", \"exit 3\"]", policy));
+    REQUIRE_MESSAGE(wait_until([&] { return observed(s, name) == "rolled_back"; }, 180s), run->log());
+    auto st = object_status(s, name);
+    INFO(st.dump());
+    CHECK(st["failing"] == true);
+    CHECK(st["error"].get<std::string>().find("swarm rolled the update to") != std::string::npos);
+    // The same service, on its previous spec, running again.
+    CHECK(s.workload_id(name) == id);
+    REQUIRE(wait_until([&] {
+        return s.engine("service inspect -f '{{.UpdateStatus.State}}' " + name).out == "rollback_completed\n" &&
+               s.workload_state(name) == "running";
+    }, 180s));
+    CHECK(s.workload_label(name, "io.driftless.spec-hash") == old_hash);
+    CHECK(s.http_get("/metrics").out.find("driftless_objects{state=\"rolled_back\"} 1") != std::string::npos);
+
+    // Later passes do not send the failed spec again.
+    const long at = version(), before = passes(s);
+    REQUIRE(wait_until([&] { return passes(s) >= before + 3; }, 60s));
+    CHECK(version() == at);
+    CHECK(observed(s, name) == "rolled_back");
+
+    // `retry` clears swarm's record, and the running instance sends it again.
+    auto retry = s.driftless({"retry", name});
+    INFO(retry.out, retry.err);
+    CHECK(retry.exit_code == 0);
+    CHECK(wait_until([&] { return version() >= at + 2; }, 60s));
+    CHECK(wait_until([&] { return observed(s, name) == "rolled_back"; }, 180s));
+
+    // A new spec goes through.
+    s.write("web.yaml", sleeper_yaml(name, policy + "env: {RELEASE: \"2\"}\n"));
+    CHECK_MESSAGE(wait_until([&] {
+        return s.workload_env(name).find("RELEASE=2") != std::string::npos && s.workload_state(name) == "running" &&
+               observed(s, name) == "running";
+    }, 180s), run->log());
+    CHECK(object_status(s, name)["failing"] == false);
+}

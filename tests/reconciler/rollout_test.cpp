@@ -196,11 +196,14 @@ TEST_CASE("rollout: start-first states") {
         CHECK(a.rollout->step == rollout_step::promote);
         CHECK(a.rollout->live->id == "id-");
         CHECK(a.rollout->candidate->id == "id-next");
+        REQUIRE(a.rollout->want);   // the aliases the candidate takes
+        CHECK(a.rollout->want->hash == "new");
     }
     SUBCASE("killed after the old one was removed: finish the promotion") {
         const auto& a = only(plan_at({in_role(rollout_role::next, "new")}));
         CHECK(a.rollout->step == rollout_step::promote);
         CHECK_FALSE(a.rollout->live);
+        CHECK(a.rollout->want);
     }
     SUBCASE("candidate failed: roll back, replacing an older NAME--FAILED") {
         auto cand = in_role(rollout_role::next, "new", "exited");
@@ -334,4 +337,57 @@ TEST_CASE("rollout: a NAME--FAILED its restart policy started again is stopped")
     CHECK(a.type == action_type::rollout);
     CHECK(a.rollout->step == rollout_step::quiet);
     CHECK(a.rollout->failed->id == "id-failed");
+}
+
+TEST_CASE("rollout: swarm's rolled-back and paused updates are reported, and a rolled-back spec is not sent again") {
+    auto svc = owned(kind::service, "web", "old");
+    svc.self_healing = true;
+    svc.update_state = "rollback_completed";
+    svc.update_message = "rollback completed";
+    auto plan_swarm = [](const drivers::actual_object& have, const std::map<std::string, std::string>* memory,
+                         const std::string& want = "new") {
+        diff_options o;
+        o.swarm_rolled_back = memory;
+        return diff(snapshot_of({service_entry("web", want)}), {have}, {}, o);
+    };
+    SUBCASE("rolled back, nothing remembered: the spec wanted now is taken as the one rolled back") {
+        const auto& a = only(plan_swarm(svc, nullptr));
+        CHECK(a.type == action_type::rolled_back);
+        CHECK(a.observed == "rolled_back");
+        CHECK(a.reason ==
+              "swarm rolled the update to new back (rollback_completed: rollback completed); the previous spec runs; "
+              "a new spec or `driftless retry web` tries again");
+    }
+    SUBCASE("rolled back, remembered for this spec: still reported") {
+        const std::map<std::string, std::string> memory{{"web", "new"}};
+        CHECK(only(plan_swarm(svc, &memory)).type == action_type::rolled_back);
+    }
+    SUBCASE("a new spec since the roll back: sent") {
+        const std::map<std::string, std::string> memory{{"web", "new"}};
+        const auto& a = only(plan_swarm(svc, &memory, "newer"));
+        CHECK(a.type == action_type::update);
+        CHECK(a.observed.empty());
+    }
+    SUBCASE("rolled back to the spec wanted: converged") {
+        CHECK(plan_swarm(svc, nullptr, "old").actions.empty());
+    }
+    SUBCASE("paused half way on the wanted spec: reported paused, not updated") {
+        auto paused = svc;
+        paused.spec_hash = "new";
+        paused.update_state = "paused";
+        paused.update_message = "update paused due to failure or early termination of task x";
+        paused.running = false;
+        paused.task_error = "update paused: " + paused.update_message;
+        const auto& a = only(plan_swarm(paused, nullptr));
+        CHECK(a.type == action_type::rolled_back);
+        CHECK(a.observed == "paused");
+        CHECK(a.reason.find("swarm paused the update to new half way") == 0);
+        // A new spec is sent.
+        CHECK(only(plan_swarm(paused, nullptr, "newer")).type == action_type::update);
+    }
+    SUBCASE("an update that completed: the ordinary rules") {
+        auto done = svc;
+        done.update_state = "completed";
+        CHECK(only(plan_swarm(done, nullptr)).type == action_type::update);
+    }
 }
