@@ -248,6 +248,7 @@ std::optional<action> plan_service(const resource_key& key, const desired_entry&
                                                 : "finish the roll back of " + hash + ": put the old container back");
             }
             r.step = rollout_step::create_candidate;
+            r.want = entry;
             if (c.failed) r.failed = *c.failed;
             return step(key, entry, std::move(r), "rolling out " + hash + " (stop-first): make the new container");
         }

@@ -231,6 +231,8 @@ TEST_CASE("rollout: stop-first states") {
         const auto& a = only(plan_at({in_role(rollout_role::previous, "old", "exited")}, t0, want));
         CHECK(a.rollout->step == rollout_step::create_candidate);
         CHECK(a.rollout->previous->id == "id-previous");
+        REQUIRE(a.rollout->want);   // what the candidate is made from
+        CHECK(a.rollout->want->hash == "new");
     }
     SUBCASE("candidate made, not started") {
         const auto& a = only(plan_at({in_role(rollout_role::previous, "old", "exited"), live("new", "created")}, t0, want));
