@@ -446,6 +446,30 @@ bool is_compose(const node& doc) {
     return services;
 }
 
+// x-driftless: driftless's own settings for a project, which docker compose
+// ignores (an extension field). depends_on: the projects (their names) whose
+// services must be up before this project's are created or updated.
+void read_driftless_extension(context& ctx, const node& v, const std::string& field, const std::string& project,
+                              std::vector<std::string>& after) {
+    static constexpr std::string_view keys[] = {"depends_on"};
+    if (!ctx.expect_mapping(v, field)) return;
+    ctx.each_pair(v, field, [&](const std::string& key, const node& k, const node& dv) {
+        const std::string f = join(field, key);
+        if (key != "depends_on") return ctx.unknown_key(k, f, keys);
+        if (!ctx.expect_sequence(dv, f)) return;
+        ctx.each_item(dv, f, [&](const std::string& at, const node& item) {
+            const auto name = ctx.string(item, at);
+            if (!name) return;
+            if (name->empty() || normalize_project_name(*name) != *name)
+                return ctx.value_error(item, at, *name, "not a project name (lower case letters, digits, '-' and '_')");
+            if (*name == project) return ctx.value_error(item, at, *name, "a project cannot come after itself");
+            after.push_back(*name);
+        });
+    });
+    std::sort(after.begin(), after.end());
+    after.erase(std::unique(after.begin(), after.end()), after.end());
+}
+
 void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out) {
     const node_ptr merged = with_override(ctx, written);
     const node& doc = *merged;
@@ -459,7 +483,9 @@ void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out)
     std::map<std::string, compose_secret> secrets, configs;
     std::vector<compose_service> services;
     const node* services_at = nullptr;
+    std::vector<std::string> after_projects;
     ctx.each_pair(doc, "", [&](const std::string& key, const node& k, const node& v) {
+        if (key == "x-driftless") return read_driftless_extension(ctx, v, key, names.project, after_projects);
         if (is_extension(key)) return;
         if (key == "version") {
             (void)ctx.string(v, key);
@@ -503,6 +529,7 @@ void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out)
         }
         cs.sp.labels[compose_labels::project] = names.project;
         cs.sp.labels[compose_labels::service] = cs.name;
+        cs.draft.value.after_projects = after_projects;
         if (names.swarm) {
             spec sp = cs.sp;
             sp.name = names.service(cs.name, 1);

@@ -121,6 +121,8 @@ std::optional<double> read_ratio(context& ctx, const node& n, const std::string&
     return value;
 }
 
+}  // namespace
+
 void read_update_policy(context& ctx, const node& n, const std::string& field, bool rollback,
                         std::optional<update_policy>& out) {
     if (n.is_null() || !ctx.expect_mapping(n, field)) return;
@@ -146,8 +148,6 @@ void read_update_policy(context& ctx, const node& n, const std::string& field, b
     });
     out = p;
 }
-
-}  // namespace
 
 void read_compose_deploy(context& ctx, const node& n, const std::string& field, service_draft& draft) {
     if (n.is_null() || !ctx.expect_mapping(n, field)) return;

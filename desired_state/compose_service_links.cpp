@@ -50,9 +50,8 @@ void read_network_endpoints(context& ctx, const node& n, const std::string& fiel
     });
 }
 
-// depends_on: {db: {condition: service_healthy, restart: true, required: false}};
-// every name joins depends_on, a dependency other than the default also
-// depends_on_conditions.
+}  // namespace
+
 void read_dependencies(context& ctx, const node& n, const std::string& field, service& s) {
     ctx.each_pair(n, field, [&](const std::string& name, const node& k, const node& v) {
         std::string f = join(field, name);
@@ -85,6 +84,8 @@ void read_dependencies(context& ctx, const node& n, const std::string& field, se
     });
     std::sort(s.depends_on.begin(), s.depends_on.end());
 }
+
+namespace {
 
 // links: ["db", "db:database"]
 void read_links(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out) {

@@ -67,7 +67,8 @@ bool read_service_field(context& ctx, const std::string& key, const node& v, con
     } else if (key == "stop_grace_period") {
         if (auto d = read_duration(ctx, v, f)) s.stop_grace_period_ns = *d;
     } else if (key == "depends_on") {
-        read_depends_on(ctx, v, f, s.depends_on);
+        if (v.is_mapping()) read_dependencies(ctx, v, f, s);
+        else read_depends_on(ctx, v, f, s.depends_on);
     } else if (key == "replicas") {
         draft.replicas_at = &v;
         draft.replicas_field = f;
@@ -78,6 +79,10 @@ bool read_service_field(context& ctx, const std::string& key, const node& v, con
         read_constraints(ctx, v, f, s.constraints);
     } else if (key == "expose") {
         read_expose(ctx, v, f, s.expose);
+    } else if (key == "update_config") {
+        read_update_policy(ctx, v, f, false, s.update_config);
+    } else if (key == "rollback_config") {
+        read_update_policy(ctx, v, f, true, s.rollback_config);
     } else {
         return false;
     }

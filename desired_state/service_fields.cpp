@@ -150,41 +150,8 @@ void read_networks(context& ctx, const node& n, const std::string& field, std::v
 
 void read_depends_on(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out) {
     if (n.is_null()) return;
-    if (n.is_sequence()) {
-        read_names(ctx, n, field, out, "service");
-    } else if (n.is_mapping()) {
-        // compose style: name -> {condition: ...}; only "started" is honoured
-        ctx.each_pair(n, field, [&](const std::string& name, const node& k, const node& v) {
-            std::string f = join(field, name);
-            if (auto e = check_resource_name(name); !e.empty()) {
-                ctx.value_error(k, f, name, "invalid service name: " + e);
-                return;
-            }
-            bool ok = true;
-            if (v.is_mapping()) {
-                ctx.each_pair(v, f, [&](const std::string& key, const node& k2, const node& v2) {
-                    std::string f2 = join(f, key);
-                    if (key == "condition") {
-                        auto c = ctx.string(v2, f2);
-                        if (c && *c != "service_started") {
-                            ctx.value_error(v2, f2, *c, "not supported by driftless (only service_started)");
-                            ok = false;
-                        }
-                        if (!c) ok = false;
-                    } else {
-                        ctx.error(k2, f2, "not supported by driftless");
-                        ok = false;
-                    }
-                });
-            } else if (!v.is_null()) {
-                ctx.error(v, f, std::string("expected null or a mapping, got ") + describe(v));
-                ok = false;
-            }
-            if (ok) out.push_back(name);
-        });
-    } else {
-        ctx.error(n, field, std::string("expected a list of service names, got ") + describe(n));
-    }
+    if (n.is_sequence()) read_names(ctx, n, field, out, "service");
+    else ctx.error(n, field, std::string("expected a list of service names or a mapping, got ") + describe(n));
     std::sort(out.begin(), out.end());
 }
 

@@ -184,6 +184,10 @@ struct service {
     std::optional<struct healthcheck> health;
     std::optional<std::int64_t> stop_grace_period_ns;    // unset = engine default (10 s)
     std::vector<std::string> depends_on;                 // sorted, names of Services
+    // Compose projects this service's project comes after (the file's
+    // x-driftless.depends_on; reconciler/depends.hpp): an order between
+    // projects, not a property of the container, so not in the hash.
+    std::vector<std::string> after_projects;
     int replicas = 1;
     service_mode mode = service_mode::replicated;
     std::vector<std::string> constraints;                // sorted

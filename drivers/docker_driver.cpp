@@ -89,6 +89,7 @@ asio::awaitable<result<actual_state>> docker_driver::list() {
     // to write, so each object's MAC decides.
     for (auto& o : *c)
         if (who_.owns(o)) out.objects.push_back(std::move(o));
+    if (auto st = co_await inspect_rollouts(out.objects); !st) co_return st.err();
 
     auto n = co_await list_owned_networks(client_, who_);
     if (!n) co_return std::move(n).err();
@@ -224,10 +225,18 @@ asio::awaitable<void> docker_driver::discard_container(const std::string& id) {
 }
 
 asio::awaitable<status> docker_driver::create_container(const desired_entry& want, std::optional<std::string> pulled) {
+    auto made = co_await make_container(want, std::move(pulled), rollout_role::none, true);
+    if (!made) co_return std::move(made).err();
+    co_return status{};
+}
+
+asio::awaitable<result<std::string>> docker_driver::make_container(const desired_entry& want, std::optional<std::string> pulled,
+                                                                   rollout_role role, bool start,
+                                                                   const std::map<std::string, std::string>& extra_labels) {
     const ds::spec& s = want.spec;
-    if (auto ok = check_container_spec(s); !ok) co_return ok;
+    if (auto ok = check_container_spec(s); !ok) co_return ok.err();
     const ds::service& svc = *s.as_service();
-    const std::string what = "container " + in_quotes(s.name);
+    const std::string what = "container " + in_quotes(engine_name(s.name, role));
 
     // The image is not asked about first: that would cost every create one
     // more request. A create that fails for want of the image pulls it (or
@@ -239,10 +248,21 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     }
 
     json create_body = container_create_body(s, want.hash, who_, spec_label(s));
+    // A start-first candidate answers to no alias of the service until it
+    // has passed (promote gives them): until then the old one serves alone.
+    const auto endpoint_for = [&](const std::string& network) {
+        json ep = endpoint_settings(network, s);
+        if (role == rollout_role::next) ep.erase("Aliases");
+        return ep;
+    };
+    if (role == rollout_role::next && create_body.contains("NetworkingConfig"))
+        for (auto& [network, ep] : create_body["NetworkingConfig"]["EndpointsConfig"].items()) ep.erase("Aliases");
     if (pulled && !pulled->empty()) create_body["Labels"][labels::image_digest] = *pulled;
+    for (const auto& [k, v] : extra_labels) create_body["Labels"][k] = v;
     if (options_.flavour == engine_flavour::podman) podman::add_nproc_ulimit(create_body, podman::podman_nproc_limit());
     const std::string body = create_body.dump();
-    std::vector<std::pair<std::string, std::string>> query = {{"name", s.name}};
+    const std::string container_name = engine_name(s.name, role);
+    std::vector<std::pair<std::string, std::string>> query = {{"name", container_name}};
     if (!svc.platform.empty()) query.emplace_back("platform", svc.platform);
     const std::string target = "/containers/create" + query_string(query);
     auto made = co_await client_.call(http_method::post, target, body);
@@ -264,7 +284,7 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
     if (!id) co_return std::move(id).err();
 
     for (std::size_t i = 1; i < svc.networks.size(); ++i) {
-        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_settings(svc.networks[i], s)}}.dump();
+        const std::string connect = json{{"Container", *id}, {"EndpointConfig", endpoint_for(svc.networks[i])}}.dump();
         const std::string target = "/networks/" + svc.networks[i] + "/connect";
         auto r = co_await client_.call(http_method::post, target, connect);
         if (!r) {
@@ -286,13 +306,13 @@ asio::awaitable<status> docker_driver::create_container(const desired_entry& wan
                                                                 in_quotes(m.name) + " to " + in_quotes(m.target));
         }
     }
-    if (svc.replicas == 0) co_return status{};
+    if (svc.replicas == 0 || !start) co_return *id;
     auto started = co_await client_.call(http_method::post, "/containers/" + *id + "/start");
     if (!started) {
         co_await discard_container(*id);
         co_return with_context(std::move(started).err(), "start " + what);
     }
-    co_return status{};
+    co_return *id;
 }
 
 asio::awaitable<status> docker_driver::create_network(const desired_entry& want) {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,6 +87,10 @@ public:
     // update does, so a bad spec does not cost the running container.
     // Podman's compatible API takes the same calls.
     asio::awaitable<status> adopt(const std::optional<desired_entry>& want, const actual_object& have) override;
+    // One step of a health-gated update (driver.hpp, rollout_step;
+    // docker_rollout.cpp). Renames go through POST /containers/ID/rename,
+    // which podman 4.3's compatible API takes too.
+    asio::awaitable<status> rollout(const rollout_request& r) override;
 
     // GET /events filtered by the owner label: the events of owned
     // containers that can take them away from their spec (die, destroy,
@@ -102,6 +107,33 @@ private:
     // `pulled`: the digest a `pull: always` image was just pulled at (it is
     // pulled here when not given).
     asio::awaitable<status> create_container(const desired_entry& want, std::optional<std::string> pulled = {});
+    // create_container's work under the engine name of `role`, started
+    // only when `start`: the new container's id.
+    asio::awaitable<result<std::string>> make_container(const desired_entry& want, std::optional<std::string> pulled,
+                                                        rollout_role role, bool start,
+                                                        const std::map<std::string, std::string>& extra_labels = {});
+    // Podman's roll back: its restart policy starts a crash-looping
+    // container again after any stop, so the candidate is removed and a
+    // NAME--FAILED made from its spec, never started, labelled with why.
+    asio::awaitable<status> roll_back_podman(const rollout_request& r);
+    // Rollouts (docker_rollout.cpp).
+    // Inspects the containers of every name that has one in a rollout role
+    // (and reads the log tail of those that look failed) into their
+    // rollout details. What is known of a stopped NAME--FAILED is kept by id.
+    asio::awaitable<status> inspect_rollouts(std::vector<actual_object>& containers);
+    asio::awaitable<status> rename_container(const actual_object& c, const std::string& to);
+    asio::awaitable<void> run_podman_healthcheck(actual_object& c);
+    asio::awaitable<status> stop_container(const actual_object& c);
+    asio::awaitable<status> start_container(const std::string& id, const std::string& name);
+    // The candidate `id` the engine would not start: kept as NAME--FAILED,
+    // `previous` (if any) back to NAME and started; the start's error.
+    asio::awaitable<status> fail_start(const std::string& spec_name, const std::string& id, error why,
+                                       const std::optional<actual_object>& previous);
+    asio::awaitable<status> bring_back(const actual_object& previous);
+    // promote's network moves: the candidate joins the service's user
+    // networks again with its aliases; the old container leaves them.
+    asio::awaitable<status> give_aliases(const actual_object& candidate, const desired_state::spec& s);
+    asio::awaitable<void> leave_networks(const actual_object& old, const desired_state::spec& s);
     // Checks want's spec and image first, so a bad spec does not cost the
     // running container, then removes `have` (a container) and creates
     // want: update's recreate, and adopt's.
@@ -122,6 +154,12 @@ private:
     std::string list_storage_;     // its memory, for the next one
     container_list_reader list_reader_;
     std::shared_ptr<stream_cancel> events_cancel_;       // the watch in flight, if any
+    // Rollout details of stopped NAME--FAILED containers, by id: a stopped
+    // container's inspect and logs do not change. Rebuilt from the engine
+    // when lost; pruned to the ids of the latest list.
+    std::map<std::string, rollout_details> failed_details_;
+    // Podman: when driftless last ran a watched candidate's healthcheck, by id.
+    std::map<std::string, std::chrono::steady_clock::time_point> health_runs_;
 };
 
 }  // namespace driftless::drivers::docker

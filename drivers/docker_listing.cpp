@@ -101,6 +101,7 @@ result<std::vector<actual_object>> read_container_list(simdjson::dom::parser& pa
                 else if (key == labels::spec_hash) o.spec_hash = v;
                 else if (key == labels::spec) o.spec_json = v;
                 else if (key == labels::image_digest) o.image_digest = v;
+                else if (key == labels::rollback_reason) o.rollout.recorded_reason = v;
                 else if (key == labels::name) labelled_name = v;
                 else if (key == labels::mac) o.mac = v;
                 else if (key == replicas_label) scaled_to_zero = v == "0";
@@ -111,7 +112,11 @@ result<std::vector<actual_object>> read_container_list(simdjson::dom::parser& pa
                 else if (key == compose_labels::oneoff) o.compose.oneoff = v;
             }
         }
-        o.name_matches = !labelled_name.empty() && labelled_name == engine_name;
+        // A rollout's containers carry the spec's name as their label and a
+        // reserved suffix on the engine's name (driver.hpp, rollout_role).
+        const auto role = role_of(engine_name, labelled_name);
+        o.name_matches = role.has_value();
+        o.role = role.value_or(rollout_role::none);
         o.name = how == naming::by_label && !labelled_name.empty() ? labelled_name : engine_name;
         const bool running = o.state == "running";
         o.tasks_running = running ? 1 : 0;

@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "desired_state/result.hpp"
@@ -53,6 +54,44 @@ struct compose_origin {
     std::string key;               // networks: com.docker.compose.network; volumes: com.docker.compose.volume
 };
 
+// A container's part in a health-gated update (DESIGN.md §4, rollouts),
+// read from its name: the spec's name plus a reserved suffix. Spec names are
+// lower case (desired_state/names.cpp), so an upper-case suffix never
+// collides with one.
+enum class rollout_role {
+    none,       // NAME: the live container
+    previous,   // NAME--PREVIOUS: the old container, kept stopped during a stop-first update
+    next,       // NAME--NEXT: a start-first candidate, renamed NAME once it passed
+    failed,     // NAME--FAILED: a rolled-back candidate, kept stopped (its hash is not tried again)
+};
+[[nodiscard]] const char* suffix_of(rollout_role r) noexcept;        // "", "--PREVIOUS", "--NEXT", "--FAILED"
+[[nodiscard]] const char* to_string(rollout_role r) noexcept;        // "", "previous", "next", "failed"
+// The engine's name for a spec's container in that role.
+[[nodiscard]] std::string engine_name(const std::string& spec_name, rollout_role r);
+// The role of a container the engine names `engine_name` and whose
+// io.driftless.name label is `labelled`; nullopt when the name is neither
+// the label nor the label plus a role's suffix.
+[[nodiscard]] std::optional<rollout_role> role_of(std::string_view engine_name, std::string_view labelled) noexcept;
+
+// What an inspect tells of a container in a rollout (docker, podman): read
+// for the containers of a name that has one in a rollout role only.
+struct rollout_details {
+    bool inspected = false;
+    std::int64_t started_at_ms = 0;    // State.StartedAt, Unix milliseconds; 0 when never started
+    int restart_count = 0;             // RestartCount: restarts by its restart policy since it was created
+    bool oom_killed = false;
+    std::string error;                 // State.Error: why the engine could not start it
+    bool has_healthcheck = false;      // State.Health is reported
+    std::string health_status;         // State.Health.Status, running or not
+    std::string health_output;         // the latest health probe's output, trimmed
+    // How long its healthcheck may take to pass: start_period + (interval +
+    // timeout) x retries, with the engine's defaults for what is unset.
+    std::int64_t health_window_ms = 0;
+    std::int64_t health_interval_ms = 0;  // its healthcheck's interval (engine default 30 s)
+    std::string log_tail;              // a failed one's last log lines (not running, restarted or unhealthy)
+    std::string recorded_reason;       // io.driftless.rollback-reason: a NAME--FAILED marker's record of why (podman)
+};
+
 // One object as the runtime reports it.
 struct actual_object {
     desired_state::kind kind = desired_state::kind::service;
@@ -66,6 +105,11 @@ struct actual_object {
     int tasks_running = 0;         // swarm
     int tasks_desired = 0;         // swarm
     std::string task_error;        // swarm: latest failed task's reason
+    // Swarm: UpdateStatus.State of the service's latest update ("" when it
+    // has had none), and its Message: paused, rollback_started,
+    // rollback_paused, rollback_completed are what a failed update leaves.
+    std::string update_state;
+    std::string update_message;
     std::uint64_t version = 0;     // swarm: version index for updates
     bool self_healing = false;     // swarm: the runtime restarts tasks itself; never `start`ed
     std::string image_digest;      // io.driftless.image-digest label: what a `pull: always` create pulled
@@ -79,6 +123,8 @@ struct actual_object {
     bool swarm_task = false;       // a container Swarm made for a service's task
     bool unverified = false;       // find_unowned: labelled with this owner, but not owned (ownership.hpp)
     compose_origin compose;        // docker compose's labels, if any
+    rollout_role role = rollout_role::none;   // containers: from the engine's name (name_matches covers the suffix)
+    rollout_details rollout;       // containers of a name with one in a rollout role
 
     [[nodiscard]] resource_key key() const { return {kind, name}; }
 };
@@ -116,6 +162,36 @@ public:
     virtual asio::awaitable<result<std::string>> registry_digest(const std::string& image);
 };
 
+// One step of a health-gated update on docker or podman, as the plan
+// (reconciler/rollout.hpp) chose it from what the engine holds. Each step
+// is a few engine calls; driftless may be killed between any two, and the
+// next pass finds the state it left and goes on from there.
+enum class rollout_step {
+    begin_stop_first,    // stop `live`, rename it NAME--PREVIOUS, create and start the candidate as NAME
+    begin_start_first,   // create and start the candidate as NAME--NEXT, `live` untouched
+    create_candidate,    // `previous` holds the old one and NAME is free: create and start the candidate as NAME
+    promote,             // `candidate` (NAME--NEXT) passed: remove `live` (if any), rename the candidate NAME
+    finish,              // the candidate (NAME) passed: remove `previous`
+    roll_back,           // `candidate` failed: stop it, rename it NAME--FAILED; `previous`, if any, back to NAME and started
+    restore,             // `previous` back to NAME and started (a roll_back cut short, or the old spec wanted again)
+    quiet,               // stop `failed`: its restart policy started NAME--FAILED again (podman, when it exited just before the stop)
+    // Swarm: update `live` to the spec it has, which clears the status its
+    // failed update left (rolled back, paused), so the wanted spec is tried
+    // again (`driftless retry`).
+    clear_failed_update,
+};
+[[nodiscard]] const char* to_string(rollout_step s) noexcept;
+
+struct rollout_request {
+    rollout_step step = rollout_step::begin_stop_first;
+    std::optional<desired_entry> want;          // begin_*, create_candidate
+    std::optional<actual_object> live;          // NAME, when it holds the old spec
+    std::optional<actual_object> candidate;     // the new container: NAME--NEXT, or NAME after a stop-first begin
+    std::optional<actual_object> previous;      // NAME--PREVIOUS
+    std::optional<actual_object> failed;        // an NAME--FAILED to remove first (begin_*, roll_back)
+    std::string reason;                         // roll_back: which check failed (podman's NAME--FAILED marker keeps it)
+};
+
 // The writing side. Each call acts on one object.
 class writer {
 public:
@@ -139,6 +215,13 @@ public:
     // removed: `want` mounts them again. A driver that cannot answers
     // "unsupported" (the default, in make_driver.cpp).
     virtual asio::awaitable<status> adopt(const std::optional<desired_entry>& want, const actual_object& have);
+    // Carries out one step of a health-gated update (rollout_request).
+    // Every object it names must be owned; a step that fails part way
+    // leaves a state the plan recognises. A start of the candidate that the
+    // engine refuses rolls back at once (the candidate is kept as
+    // NAME--FAILED) and is returned as an "engine" error. A driver without
+    // rollouts answers "unsupported" (the default, in make_driver.cpp).
+    virtual asio::awaitable<status> rollout(const rollout_request& r);
 };
 
 // Runtime events about owned objects. Events only say *when* to look

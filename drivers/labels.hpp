@@ -19,5 +19,8 @@ inline constexpr const char* spec = "io.driftless.spec";
 // The registry digest (sha256:...) of the image a `pull: always` container
 // was made from, as the pull reported it: the tag moving past it is drift.
 inline constexpr const char* image_digest = "io.driftless.image-digest";
+// On a NAME--FAILED that stands for a rolled-back candidate podman could not
+// keep stopped (docker_rollout.cpp): why it failed, with its last log lines.
+inline constexpr const char* rollback_reason = "io.driftless.rollback-reason";
 
 }  // namespace driftless::drivers::labels

@@ -25,6 +25,10 @@ asio::awaitable<status> writer::adopt(const std::optional<desired_entry>&, const
     co_return error{"unsupported", "this driver cannot take over docker compose's container \"" + have.name + "\""};
 }
 
+asio::awaitable<status> writer::rollout(const rollout_request& r) {
+    co_return error{"unsupported", std::string("this driver has no health-gated updates (") + to_string(r.step) + ")"};
+}
+
 namespace {
 
 using factory = std::function<result<std::unique_ptr<driver>>(asio::any_io_executor, const driver_options&)>;

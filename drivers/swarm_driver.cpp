@@ -248,6 +248,29 @@ asio::awaitable<status> swarm_driver::update(const desired_entry& want, const ac
     }
 }
 
+asio::awaitable<status> swarm_driver::rollout(const rollout_request& r) {
+    if (r.step != rollout_step::clear_failed_update || !r.live)
+        co_return error{"unsupported", std::string("swarm carries out its own updates (") + to_string(r.step) + ")"};
+    const actual_object& have = *r.live;
+    if (auto ok = who_.refuse_unless_owned(have, "update"); !ok) co_return ok;
+    const std::string what = "service " + in_quotes(have.name);
+    if (have.kind != ds::kind::service || !valid_swarm_id(have.id))
+        co_return error{"invalid", "retry " + what + ": not a service with a valid id"};
+    // The service's own spec, sent back unchanged: swarm starts a new update
+    // that changes no task, and the failed one's status is gone.
+    auto current = co_await client_.call(http_method::get, "/services/" + have.id);
+    if (!current) co_return with_context(std::move(current).err(), "retry " + what);
+    const auto j = json::parse(current->body, nullptr, false);
+    if (!j.is_object() || !j.contains("Spec") || !j["Spec"].is_object() || !j.contains("Version") ||
+        !j["Version"].is_object() || !j["Version"].contains("Index") || !j["Version"]["Index"].is_number_unsigned())
+        co_return error{"engine", "retry " + what + ": the engine's answer has no Spec or Version.Index"};
+    const std::string target = "/services/" + have.id + "/update" +
+                               query_string({{"version", std::to_string(j["Version"]["Index"].get<std::uint64_t>())}});
+    auto updated = co_await client_.call(http_method::post, target, j["Spec"].dump());
+    if (!updated) co_return with_context(std::move(updated).err(), "retry " + what);
+    co_return status{};
+}
+
 asio::awaitable<status> swarm_driver::start(const actual_object& have) {
     if (auto ok = who_.refuse_unless_owned(have, "start"); !ok) co_return ok;
     if (have.kind != ds::kind::service || have.task_error.empty()) co_return status{};

@@ -80,6 +80,9 @@ public:
     // Nothing to start: success while the tasks converge, or the service's
     // task_error as an "engine" error when they cannot.
     asio::awaitable<status> start(const actual_object& have) override;
+    // Only clear_failed_update: swarm carries out its own rollouts from
+    // UpdateConfig and RollbackConfig.
+    asio::awaitable<status> rollout(const rollout_request& r) override;
     // Services: DELETE /services/{id}, then waits for the task containers
     // to be gone. Not an error if the service is already gone.
     asio::awaitable<status> remove(const actual_object& have) override;

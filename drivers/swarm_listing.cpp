@@ -5,30 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "drivers/json_fields.hpp"
 #include "drivers/labels.hpp"
 
 namespace driftless::drivers::swarm {
 
 using nlohmann::json;
+using json_fields::member;
+using json_fields::number_at;
+using json_fields::string_at;
 
 namespace {
-
-const json& member(const json& j, const char* key) {
-    static const json null_json;
-    if (!j.is_object()) return null_json;
-    const auto it = j.find(key);
-    return it != j.end() ? *it : null_json;
-}
-
-std::string string_at(const json& j, const char* key) {
-    const json& v = member(j, key);
-    return v.is_string() ? v.get<std::string>() : std::string{};
-}
-
-std::int64_t number_at(const json& j, const char* key) {
-    const json& v = member(j, key);
-    return v.is_number_integer() ? v.get<std::int64_t>() : 0;
-}
 
 error bad_shape(const char* what) { return error{"engine", std::string("unexpected answer to ") + what}; }
 
@@ -66,13 +53,15 @@ result<std::vector<actual_object>> parse_service_list(std::string_view body, doc
         o.state = o.running ? "running" : tasks_state(o.tasks_running, o.tasks_desired);
         o.self_healing = true;   // Swarm reschedules tasks itself: never `start`ed
 
-        // A rolling update that failed stops half way (FailureAction pause,
-        // Swarm's default) or goes back to the previous spec: either way the
-        // service is not what was asked for, whatever its task counts say.
+        // A rolling update that failed stops half way (FailureAction pause)
+        // or goes back to the previous spec (rollback; reconciler/rollout.hpp
+        // reports it). One stopped half way is not what was asked for,
+        // whatever its task counts say.
         const json& update = member(item, "UpdateStatus");
         const std::string update_state = string_at(update, "State");
-        if (update_state == "paused" || update_state == "rollback_started" || update_state == "rollback_paused" ||
-            update_state == "rollback_completed") {
+        o.update_state = update_state;
+        o.update_message = string_at(update, "Message");
+        if (update_state == "paused" || update_state == "rollback_paused") {
             o.running = false;
             o.state = "update " + update_state;
             o.task_error = "update " + update_state + ": " + string_at(update, "Message");

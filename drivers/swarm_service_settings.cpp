@@ -34,10 +34,14 @@ status check_service_settings(const ds::spec& s) {
 
 namespace {
 
-json update_body(const ds::update_policy& p) {
+// `rollback`: a RollbackConfig, whose FailureAction cannot be rollback.
+// An UpdateConfig's FailureAction defaults to rollback (swarm's own default
+// is pause: a failed update left half way), as on docker and podman.
+json update_body(const ds::update_policy& p, bool rollback) {
     json j = {{"Parallelism", p.parallelism}};
     if (p.delay_ns != 0) j["Delay"] = p.delay_ns;
     if (!p.failure_action.empty()) j["FailureAction"] = p.failure_action;
+    else if (!rollback) j["FailureAction"] = "rollback";
     if (p.monitor_ns != 0) j["Monitor"] = p.monitor_ns;
     if (p.max_failure_ratio != 0) j["MaxFailureRatio"] = p.max_failure_ratio;
     if (!p.order.empty()) j["Order"] = p.order;
@@ -116,8 +120,8 @@ void add_service_settings(json& body, const ds::spec& s) {
 
     for (const auto& [k, v] : svc.service_labels)
         if (!body["Labels"].contains(k)) body["Labels"][k] = v;
-    if (svc.update_config) body["UpdateConfig"] = update_body(*svc.update_config);
-    if (svc.rollback_config) body["RollbackConfig"] = update_body(*svc.rollback_config);
+    body["UpdateConfig"] = update_body(svc.update_config.value_or(ds::update_policy{}), false);
+    if (svc.rollback_config) body["RollbackConfig"] = update_body(*svc.rollback_config, true);
     if (!svc.endpoint_mode.empty()) body["EndpointSpec"]["Mode"] = svc.endpoint_mode;
 }
 

@@ -267,8 +267,9 @@ void print_source_errors(const desired_state::snapshot& snap) {
 
 // `apply`'s passes: one, and more while the only thing left is dependents
 // waiting on a depends_on condition (a dependency turning healthy, a one-shot
-// running), for at most the dependency timeout and a minute: a wait past its
-// deadline is a failure, which ends it.
+// running) or a health-gated update under way (a step was taken, or a
+// candidate is watched), for at most the dependency timeout and a minute: a
+// wait past its deadline is a failure, which ends it.
 asio::awaitable<reconciler::pass_result> apply_passes(reconciler::loop& l, std::chrono::seconds dependency_timeout) {
     const auto give_up = std::chrono::steady_clock::now() + dependency_timeout + std::chrono::minutes(1);
     asio::steady_timer pause(co_await asio::this_coro::executor);
@@ -277,10 +278,12 @@ asio::awaitable<reconciler::pass_result> apply_passes(reconciler::loop& l, std::
         bool waiting = false, failed = false;
         for (std::size_t i = 0; i < r.report.results.size(); ++i) {
             if (r.report.results[i].result == reconciler::outcome::failed) failed = true;
-            if (r.plan.actions[i].type == reconciler::action_type::wait) waiting = true;
+            const auto& a = r.plan.actions[i];
+            if (a.type == reconciler::action_type::wait) waiting = true;
+            if (a.in_rollout && r.report.results[i].result == reconciler::outcome::succeeded) waiting = true;
         }
         if (!r.engine_ok || failed || !waiting || std::chrono::steady_clock::now() >= give_up) co_return r;
-        pause.expires_after(std::chrono::seconds(1));
+        pause.expires_after(std::chrono::milliseconds(500));
         co_await pause.async_wait(asio::use_awaitable);
     }
 }

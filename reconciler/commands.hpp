@@ -24,6 +24,10 @@ struct down_flags {
 // it), dependents first; 0 when everything listed was removed (or nothing
 // matched), 1 on a refusal, a failure or a source error.
 int down(common_flags f, const down_flags& d);
+// `retry NAME...`: removes what holds each Service's failed update back
+// (reconciler/rollout.hpp, retry_removals) so that the running instance
+// tries it again; 0 when each name had something to retry.
+int retry(common_flags f, const std::vector<std::string>& names);
 // `validate`: 0 when every document is valid, else 1.
 int validate(const std::vector<std::string>& paths, const common_flags& f);
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "desired_state/compose_labels.hpp"
 #include "desired_state/hash.hpp"
 
 namespace driftless::reconciler::depends {
@@ -45,12 +46,19 @@ struct checker {
         const auto it = have.find(name);
         return it == have.end() ? nullptr : it->second;
     }
-    // The dependency is being created, updated, started or taken over in this plan.
+    // The dependency is being created, updated, started or taken over in
+    // this plan, or a health-gated update of it is under way (`rollout`
+    // stands for its steps and for the wait on its candidate).
     bool pending(const std::string& name) const {
         const auto it = planned.find(name);
         return it != planned.end() &&
                (it->second == action_type::create || it->second == action_type::update || it->second == action_type::start ||
-                it->second == action_type::adopt);
+                it->second == action_type::adopt || it->second == action_type::rollout);
+    }
+    // The dependency's update was rolled back (or paused) and stands so.
+    bool rolled_back(const std::string& name) const {
+        const auto it = planned.find(name);
+        return it != planned.end() && it->second == action_type::rolled_back;
     }
 
     // A spec error: holds even a dependent that needs no action.
@@ -114,6 +122,29 @@ struct checker {
         return hold{waiting};
     }
 
+    // x-driftless.depends_on: every Service of `project` is up (running,
+    // healthy where its engine reports health, or a one-shot that
+    // completed), none is being made or under a rollout, and, for an
+    // `update`, none stands rolled back.
+    std::optional<hold> check_project(const std::string& project, const std::vector<std::string>* services,
+                                      bool update) const {
+        const std::string waiting = "waiting for project " + project;
+        if (services == nullptr) return hold{waiting + " to be declared (x-driftless.depends_on)"};
+        for (const auto& dep : *services) {
+            if (desired.held.count({kind::service, dep})) return hold{waiting + ": " + dep + " is defined twice, not applied"};
+            if (update && rolled_back(dep))
+                return hold{"not updated: the update of " + dep + " (project " + project + ") was rolled back"};
+            const auto* d = container(dep);
+            if (d != nullptr && d->self_healing) continue;   // swarm keeps no order between services
+            if (d == nullptr || pending(dep)) return hold{waiting + ": " + dep + " is being made"};
+            if (completed(*d)) continue;
+            if (!d->running) return hold{waiting + ": " + dep + " is not running"};
+            if (!d->health.empty() && d->health != "healthy")
+                return hold{waiting + ": " + dep + " is not healthy yet (" + d->health + ")"};
+        }
+        return std::nullopt;
+    }
+
     std::optional<hold> check_completed(const std::string& dep) const {
         const auto* d = container(dep);
         const std::string waiting = "waiting for " + dep + " to complete successfully";
@@ -128,6 +159,8 @@ struct checker {
 void make_wait(action& a, hold h) {
     a.type = action_type::wait;
     a.after.clear();
+    a.rollout.reset();
+    a.in_rollout = false;
     a.failure = h.failing ? h.message : std::string();
     a.reason = std::move(h.message);
 }
@@ -178,7 +211,10 @@ void apply(plan& p, std::map<resource_key, std::size_t>& index_of, const desired
             for (const auto& [dep, c] : svc->depends_on_conditions) {
                 if (!c.restart) continue;
                 std::string reason;
-                if (const action* d = action_of(dep); d != nullptr && d->type == action_type::update) {
+                // A health-gated update's first step is not yet a recreation:
+                // the dependency's container younger than the dependent's
+                // (below) says so once the new one has passed.
+                if (const action* d = action_of(dep); d != nullptr && d->type == action_type::update && !d->in_rollout) {
                     reason = "restarted: " + dep + " is recreated (depends_on restart: true)";
                 } else if (const auto dh = have.find(dep);
                            dh != have.end() && self.created > 0 && dh->second->created > self.created) {
@@ -201,8 +237,15 @@ void apply(plan& p, std::map<resource_key, std::size_t>& index_of, const desired
 
     std::map<std::string, action_type> planned;
     for (const auto& a : p.actions)
-        if (a.key.kind == kind::service) planned.emplace(a.key.name, a.type);
+        if (a.key.kind == kind::service)
+            planned.emplace(a.key.name, a.in_rollout && a.type == action_type::wait ? action_type::rollout : a.type);
     const checker check{desired, have, planned, options};
+    // Compose projects by name, with their declared Services.
+    std::map<std::string, std::vector<std::string>> projects;
+    for (const auto& [key, entry] : desired.resources)
+        if (entry.spec.as_service() != nullptr)
+            if (const auto it = entry.spec.labels.find(desired_state::compose_labels::project); it != entry.spec.labels.end())
+                projects[it->second].push_back(key.name);
 
     for (const auto& [key, entry] : desired.resources) {
         const auto* svc = entry.spec.as_service();
@@ -211,6 +254,19 @@ void apply(plan& p, std::map<resource_key, std::size_t>& index_of, const desired
         const bool acting = a != nullptr && (a->type == action_type::create || a->type == action_type::update ||
                                              a->type == action_type::start || a->type == action_type::adopt);
         std::optional<hold> first_wait, first_failure;
+        // Dependency waves: an update waits while an update of what it
+        // depends on stands rolled back, whatever the condition.
+        if (a != nullptr && (a->type == action_type::update || a->type == action_type::adopt))
+            for (const auto& dep : svc->depends_on)
+                if (check.rolled_back(dep) && !first_wait)
+                    first_wait = hold{"not updated: the update of " + dep + ", which it depends on, was rolled back"};
+        if (acting)
+            for (const auto& project : svc->after_projects) {
+                const auto it = projects.find(project);
+                auto h = check.check_project(project, it == projects.end() ? nullptr : &it->second,
+                                             a->type == action_type::update || a->type == action_type::adopt);
+                if (h && !first_wait) first_wait = std::move(h);
+            }
         for (const auto& dep : svc->depends_on) {
             const auto& c = condition_of(*svc, dep);
             // A converged dependent is only held by a spec error.

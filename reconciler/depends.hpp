@@ -15,6 +15,18 @@
 //   restart: true                   a running dependent is recreated when its
 //                                   dependency is recreated (in this plan, or its
 //                                   container is younger than the dependent's).
+//   (any condition)                 dependency waves: while the dependency's
+//                                   health-gated update is under way the
+//                                   dependent waits as for service_healthy; while
+//                                   the dependency's update stands rolled back
+//                                   (or paused), the dependent is not updated.
+//   x-driftless.depends_on          (a compose file's top level: projects) every
+//                                   Service of the project is created, updated or
+//                                   started only once every Service of the named
+//                                   projects is up: running, healthy where the
+//                                   engine reports health, or a one-shot that
+//                                   completed; and not updated while one of their
+//                                   updates stands rolled back.
 //   required: false                 an undeclared dependency does not hold the
 //                                   dependent; a required one named in the long
 //                                   form does (the plain list keeps not holding).

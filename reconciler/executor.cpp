@@ -35,7 +35,10 @@ enum class phase { pending, running, done };
 asio::awaitable<status> perform(const action& a, drivers::writer& w) {
     switch (a.type) {
     case action_type::create: co_return co_await w.create(*a.want);
-    case action_type::update: co_return co_await w.update(*a.want, *a.have);
+    case action_type::update:
+        if (a.rollout) co_return co_await w.rollout(*a.rollout);
+        co_return co_await w.update(*a.want, *a.have);
+    case action_type::rollout: co_return co_await w.rollout(*a.rollout);
     case action_type::start: {
         auto st = co_await w.start(*a.have);
         // A container that will not start (a task the runtime lost track of
@@ -80,8 +83,8 @@ asio::awaitable<execution_report> execute(const plan& p, drivers::writer& w, bac
     // Reported-only and backed-off actions settle at once.
     for (std::size_t i = 0; i < n; ++i) {
         const auto& a = p.actions[i];
-        if (a.type == action_type::conflict || a.type == action_type::drifted) {
-            finish(i, outcome::reported, a.reason, a.type == action_type::conflict ? "conflict" : "drifted");
+        if (a.type == action_type::conflict || a.type == action_type::drifted || a.type == action_type::rolled_back) {
+            finish(i, outcome::reported, a.reason, a.type == action_type::conflict ? "conflict" : a.type == action_type::drifted ? "drifted" : a.observed);
         } else if (!b.due(a.key, now)) {
             const auto* s = b.find(a.key);
             finish(i, outcome::skipped, "backing off after: " + (s ? s->last_error : std::string("an error")));

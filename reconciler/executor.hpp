@@ -4,7 +4,7 @@
 // the plan's order: an action starts only when every action in its `after`
 // list has succeeded; if one of those failed or was skipped, it is skipped
 // too and says why. Keys still backing off are skipped (not failed).
-// Conflicts and drifted objects are reported, never executed; so are waits
+// Conflicts, drifted objects and rolled-back updates are reported, never executed; so are waits
 // (skipped with their reason, or failed and backed off when they carry a
 // `failure`). An action with a `failure` that is carried out still fails.
 //

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "reconciler/adoption.hpp"
+#include "reconciler/rollout.hpp"
 
 namespace driftless::reconciler {
 
@@ -124,11 +125,27 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     diff_opts.digests = &digests_;
     // Compared with the engine's Created times, which are wall-clock.
     diff_opts.now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    // Health-gated updates: compared with the engine's StartedAt times, wall-clock too.
+    diff_opts.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    diff_opts.rollouts = driver_.name() == "docker" || driver_.name() == "podman";
+    // Swarm's rolled-back updates: kept while the service's status says so.
+    std::erase_if(swarm_rolled_back_, [&](const auto& kv) {
+        return std::none_of(listed->objects.begin(), listed->objects.end(), [&](const drivers::actual_object& o) {
+            return o.kind == desired_state::kind::service && o.name == kv.first && rollout::swarm_rolled_back(o);
+        });
+    });
+    diff_opts.swarm_rolled_back = &swarm_rolled_back_;
     r.plan = diff(*desired, listed->objects, unowned, diff_opts);
+    for (const auto& a : r.plan.actions)
+        if (a.type == action_type::rolled_back && a.have && a.want && rollout::swarm_rolled_back(*a.have))
+            swarm_rolled_back_.emplace(a.key.name, a.want->hash);
     if (!r.plan.guard_message.empty() && r.plan.guard_message != status_.guard_message)
         spdlog::warn("{}", r.plan.guard_message);
     if (!dry_run && !r.plan.actions.empty()) {
-        for (const auto& a : r.plan.actions) spdlog::info("{}", plan_line(a));
+        // A rollout's waits and rolled-back reports stand pass after pass:
+        // logged when the object's status changes (record), not every pass.
+        for (const auto& a : r.plan.actions)
+            if (a.observed.empty()) spdlog::info("{}", plan_line(a));
         std::optional<terminal_progress> progress;
         if (passes_run_ < options_.progress_passes) progress.emplace(ex_);
         r.report = co_await execute(r.plan, driver_, backoff_, options_.parallel, progress ? &*progress : nullptr);
@@ -138,6 +155,7 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
             if (a.type == action_type::update && a.want)
                 if (const auto* svc = a.want->spec.as_service(); svc && svc->pull == desired_state::pull_policy::always)
                     digests_.erase(svc->image);
+        bool stepped = false;   // a rollout step was taken: the next one may follow at once
         for (std::size_t i = 0; i < r.plan.actions.size(); ++i) {
             const auto& a = r.plan.actions[i];
             const auto& res = r.report.results[i];
@@ -145,7 +163,15 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
                 spdlog::error("{} {}: {}", to_string(a.type), a.key.to_string(), res.message);
             else if (res.result == outcome::reported && a.type == action_type::conflict)
                 spdlog::warn("conflict {}: {}; it is left untouched", a.key.to_string(), res.message);
+            if (res.result == outcome::succeeded && a.in_rollout) stepped = true;
+            if (res.result == outcome::succeeded && a.rollout && a.rollout->step == drivers::rollout_step::roll_back) {
+                ++status_.metrics.rollbacks;
+                spdlog::warn("{}: {}; the old container serves", a.key.to_string(), a.reason);
+            }
         }
+        // Not every step ends in an event the loop follows (a create and a
+        // start do not): look again soon.
+        if (stepped) trigger("a rollout step was taken");
     }
     const double seconds = std::chrono::duration<double>(clock::now() - started).count();
     std::string summary;
@@ -165,6 +191,13 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     spdlog::debug("pass done: {} action(s), {:.1f} ms, {:.2f} ms CPU, {} engine request(s)", r.plan.actions.size(),
                   seconds * 1000, m.last_pass_cpu_seconds * 1000, m.last_pass_engine_requests);
     last_pass_ = clock::now();
+    // A candidate under watch: look again when its verdict can change by
+    // time alone (its monitor ends, its healthcheck's window closes).
+    recheck_at_.reset();
+    if (r.plan.recheck_at_ms && !dry_run) {
+        const auto wait = std::chrono::milliseconds(std::max<std::int64_t>(*r.plan.recheck_at_ms - diff_opts.now_ms, 0) + 50);
+        recheck_at_ = clock::now() + std::min<std::chrono::milliseconds>(wait, options_.resync);
+    }
     co_return r;
 }
 
@@ -198,6 +231,7 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
         o.observed.assign("absent");
     }
     for (const auto& a : actual) {
+        if (a.role != drivers::rollout_role::none) continue;   // a rollout's other containers: the live one speaks
         auto& o = slot(a.key(), false);
         o.actual_hash.assign(a.spec_hash);
         o.observed.assign(a.state.empty() ? std::string_view("present") : std::string_view(a.state));
@@ -218,6 +252,14 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
             if (res.result == outcome::succeeded) o.drifted = false;
         }
         if (a.type == action_type::conflict) o.observed = "conflict";
+        if (!a.observed.empty()) {
+            // A rollout under way is not a failure; a rolled-back or paused
+            // one is, until a new spec or `driftless retry`.
+            o.observed = a.observed;
+            const bool rolling = a.observed == "rolling_out";
+            o.error = rolling ? std::string() : a.reason;
+            o.failing = !rolling;
+        }
     }
     // docker compose's networks and volumes in use (--adopt): there, though not owned.
     for (const auto& a : r.plan.used) slot(a.key, false).observed = "present";
@@ -244,11 +286,13 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
             else {
                 changed.push_back(key);
                 o.since = stamp;
+                log_rollout_change(key, old->second, o);
             }
             ++old;
         } else {
             changed.push_back(key);
             o.since = stamp;
+            log_rollout_change(key, object_status{}, o);
         }
     }
     for (; old != status_.objects.end(); ++old) changed.push_back(old->first);
@@ -260,6 +304,12 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     status_.desired = desired.resources.size();
     status_.managed = actual.size();
     status_.drifted = static_cast<std::size_t>(std::count_if(status_.objects.begin(), status_.objects.end(), [](const auto& kv) { return kv.second.drifted; }));
+    status_.rolling_out = status_.rolled_back = status_.paused = 0;
+    for (const auto& [key, o] : status_.objects) {
+        if (o.observed == "rolling_out") ++status_.rolling_out;
+        else if (o.observed == "rolled_back") ++status_.rolled_back;
+        else if (o.observed == "paused") ++status_.paused;
+    }
     status_.failing = static_cast<std::size_t>(std::count_if(status_.objects.begin(), status_.objects.end(), [](const auto& kv) { return kv.second.failing; }));
     if (status_.source_errors != desired.errors) m.source_errors_total += desired.errors.size();
     status_.source_errors = desired.errors;
@@ -279,6 +329,12 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     status_.actual = std::move(actual);
 
     if (on_status_change && !changed.empty()) on_status_change(status_, changed);
+}
+
+void loop::log_rollout_change(const resource_key& key, const object_status& before, const object_status& now) {
+    if (now.observed == before.observed && now.error == before.error) return;
+    if (now.observed == "rolled_back" || now.observed == "paused") spdlog::warn("{} {}: {}", key.to_string(), now.observed, now.error);
+    else if (now.observed == "rolling_out" && before.observed != "rolling_out") spdlog::info("{} rolling out", key.to_string());
 }
 
 asio::awaitable<void> loop::check_registries(const desired_state::snapshot& desired,
@@ -330,6 +386,7 @@ asio::awaitable<void> loop::run() {
         if (!dirty_) {
             auto deadline = last_pass_ + options_.resync;
             if (auto due = backoff_.next_due(clock::now())) deadline = std::min(deadline, *due);
+            if (recheck_at_) deadline = std::min(deadline, *recheck_at_);
             if (!status_.engine_error.empty()) deadline = std::min(deadline, engine_retry_at_);
             wake_.expires_at(deadline);
             boost::system::error_code ec;

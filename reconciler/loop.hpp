@@ -81,6 +81,9 @@ public:
 
 private:
     boost::asio::awaitable<void> follow_events();
+    // Logs an object's rollout state when it changes: rolled back or paused
+    // (with why), or a rollout starting to wait on its candidate.
+    static void log_rollout_change(const desired_state::resource_key& key, const object_status& before, const object_status& now);
     // Asks the registries about the `pull: always` images in use, at most
     // once per resync period; what they say stays in digests_.
     boost::asio::awaitable<void> check_registries(const desired_state::snapshot& desired,
@@ -107,6 +110,8 @@ private:
     bool stopping_ = false;
     std::chrono::steady_clock::time_point last_pass_{};
     std::chrono::steady_clock::time_point engine_retry_at_{};
+    std::optional<std::chrono::steady_clock::time_point> recheck_at_;   // a rollout's candidate to judge again
+    std::map<std::string, std::string> swarm_rolled_back_;   // service -> the hash swarm rolled back (diff_options)
     registry_digests digests_;                 // image -> its tag's digest, as last asked
     std::map<std::string, std::string> registry_errors_;   // image -> last error logged
     std::optional<std::chrono::steady_clock::time_point> registries_checked_;

@@ -70,6 +70,14 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
 
+    common_flags retry_flags;
+    std::vector<std::string> retry_names;
+    auto* retry_cmd = app.add_subcommand(
+        "retry", "Try a rolled-back or paused update again: remove its NAME--FAILED container (or the paused candidate)");
+    retry_cmd->add_option("NAME", retry_names, "Service names")->required();
+    add_source_flags(retry_cmd, retry_flags);
+    retry_cmd->get_option("--source")->required(false)->description("Not read: the names say what to retry");
+
     std::vector<std::string> validate_paths;
     auto* validate_cmd = app.add_subcommand("validate", "Check spec files; exit 0 when all are valid, 1 otherwise");
     validate_cmd->add_option("PATH", validate_paths, "Files or folders (recursive: *.yaml, *.yml, *.json)")->required();
@@ -108,6 +116,7 @@ int main(int argc, char** argv) {
     if (*health) return healthcheck(health_flags);
     if (*validate_cmd) return validate(validate_paths, validate_flags);
     if (*down_cmd) return down(down_common, down_own);
+    if (*retry_cmd) return retry(retry_flags, retry_names);
     if (*plan) return load_key(plan_flags) ? one_pass(plan_flags, true) : 1;
     if (*apply) return load_key(apply_flags) ? one_pass(apply_flags, false) : 1;
     if (*run) return load_key(run_flags) ? run_forever(run_flags) : 1;

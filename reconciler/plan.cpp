@@ -9,6 +9,7 @@
 #include "desired_state/hash.hpp"
 #include "reconciler/adoption.hpp"
 #include "reconciler/depends.hpp"
+#include "reconciler/rollout.hpp"
 
 namespace driftless::reconciler {
 
@@ -25,6 +26,8 @@ const char* to_string(action_type t) noexcept {
     case action_type::wait: return "wait";
     case action_type::adopt: return "adopt";
     case action_type::use: return "use";
+    case action_type::rollout: return "rollout";
+    case action_type::rolled_back: return "rolled_back";
     }
     return "?";
 }
@@ -171,7 +174,46 @@ std::vector<std::string> images_to_check(const desired_state::snapshot& desired,
     return {images.begin(), images.end()};
 }
 
-std::vector<resource_key> names_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& actual) {
+namespace {
+
+// A rollout's containers in a role (NAME--PREVIOUS, --NEXT, --FAILED), by
+// key; the others are the live ones diff compares with the desired state.
+struct rollout_split {
+    std::map<resource_key, rollout::containers> roles;
+    std::vector<const actual_object*> role_objects;
+    std::vector<actual_object> live_copy;   // filled only when some object has a role
+    const std::vector<actual_object>* all = nullptr;
+    bool any = false;
+    [[nodiscard]] const std::vector<actual_object>& live() const { return any ? live_copy : *all; }
+};
+
+rollout_split split_roles(const std::vector<actual_object>& actual) {
+    rollout_split out;
+    out.all = &actual;
+    const bool any = std::any_of(actual.begin(), actual.end(), [](const actual_object& a) { return a.role != drivers::rollout_role::none; });
+    if (!any) return out;
+    for (const auto& a : actual) {
+        if (a.role == drivers::rollout_role::none) {
+            out.live_copy.push_back(a);
+            continue;
+        }
+        out.role_objects.push_back(&a);
+        auto& c = out.roles[a.key()];
+        const actual_object** slot = a.role == drivers::rollout_role::previous ? &c.previous
+                                     : a.role == drivers::rollout_role::next   ? &c.next
+                                                                               : &c.failed;
+        if (*slot == nullptr) *slot = &a;
+    }
+    out.any = true;
+    return out;
+}
+
+}  // namespace
+
+std::vector<resource_key> names_to_check(const desired_state::snapshot& desired, const std::vector<actual_object>& all) {
+    // The names a rollout's containers hold are their own, never a wanted one.
+    const auto split = split_roles(all);
+    const auto& actual = split.live();
     const auto have = sorted_keys(actual);
     auto h = have.begin();
     std::vector<resource_key> out;
@@ -183,9 +225,14 @@ std::vector<resource_key> names_to_check(const desired_state::snapshot& desired,
     return out;
 }
 
-plan diff(const desired_state::snapshot& desired, const std::vector<actual_object>& actual,
+plan diff(const desired_state::snapshot& desired, const std::vector<actual_object>& all,
           const std::vector<actual_object>& unowned, const diff_options& options) {
     plan out;
+    // Containers in a rollout role are planned by reconciler/rollout.hpp;
+    // the rest of diff sees the live ones.
+    const auto split = split_roles(all);
+    const auto& actual = split.live();
+    const std::int64_t now_ms = options.now_ms != 0 ? options.now_ms : options.now * 1000;
     // The snapshot's map and the sorted actual keys, walked side by side.
     const auto have = sorted_keys(actual);
     std::vector<bool> wanted(actual.size(), false);   // its key is desired or held
@@ -208,7 +255,28 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         if (desired.held.count(key)) continue;
         action a;
         a.key = key;
-        if (found == nullptr) {
+        const auto roles = split.roles.find(key);
+        const bool has_roles = roles != split.roles.end();
+        auto planned_rollout = [&]() -> std::optional<action> {
+            if (!options.rollouts || key.kind != kind::service || entry.spec.as_service() == nullptr) return std::nullopt;
+            rollout::containers c = has_roles ? roles->second : rollout::containers{};
+            c.live = found;
+            const bool gate = rollout::gated(*entry.spec.as_service(), one_shots.count(key.name) > 0);
+            auto r = rollout::plan_service(key, entry, c, gate, now_ms, out.recheck_at_ms);
+            if (r) r->in_rollout = true;
+            if (r && r->type == action_type::update && found != nullptr)
+                r->reason = changed_fields(entry, *found) + "; " + r->reason;
+            return r;
+        };
+        if (found == nullptr && has_roles && !taken.count(key)) {
+            if (auto r = planned_rollout()) a = std::move(*r);
+            else {
+                a.type = action_type::create;
+                a.want = entry;
+            }
+        } else if (auto r = found != nullptr ? planned_rollout() : std::nullopt) {
+            a = std::move(*r);
+        } else if (found == nullptr) {
             const auto t = taken.find(key);
             if (auto c = adoption::for_wanted(key, entry, t == taken.end() ? nullptr : t->second, compose_made, options.adopt)) {
                 a = std::move(*c);
@@ -230,6 +298,10 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
                 a.type = action_type::create;
                 a.want = entry;
             }
+        } else if (auto failed = key.kind == kind::service && !found->update_state.empty()
+                                     ? rollout::plan_swarm_service(key, entry, *found, options.swarm_rolled_back)
+                                     : std::nullopt) {
+            a = std::move(*failed);
         } else if (found->spec_hash != entry.hash) {
             a.want = entry;
             a.have = *found;
@@ -291,6 +363,16 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
 
     // Owned objects no longer wanted: remove, unless a guard holds them back.
     std::vector<action> removals;
+    for (const auto* a : split.role_objects) {
+        const auto key = a->key();
+        if (desired.resources.count(key) || desired.held.count(key)) continue;
+        action r;
+        r.type = action_type::remove;
+        r.key = key;
+        r.have = *a;
+        r.reason = "no longer declared (" + drivers::engine_name(a->name, a->role) + ")";
+        removals.push_back(std::move(r));
+    }
     for (std::size_t i = 0; i < actual.size(); ++i) {
         const auto& a = actual[i];
         if (wanted[i]) continue;
@@ -304,7 +386,7 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
         removals.push_back(std::move(r));
     }
     if (!removals.empty()) {
-        const std::size_t managed = actual.size();
+        const std::size_t managed = all.size();
         const std::size_t max_prune = options.max_prune.value_or(std::max<std::size_t>(5, managed / 2));
         const std::size_t unparsed = desired.unparsed.size();
         if (!desired.synced) {
@@ -362,7 +444,8 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
     // every service removal, update and take-over (which free endpoints) is done.
     std::vector<std::size_t> service_removals_and_updates;
     for (std::size_t i = 0; i < out.actions.size(); ++i)
-        if ((out.actions[i].type == action_type::update || out.actions[i].type == action_type::adopt) &&
+        if ((out.actions[i].type == action_type::update || out.actions[i].type == action_type::adopt ||
+             out.actions[i].type == action_type::rollout) &&
             out.actions[i].key.kind == kind::service)
             service_removals_and_updates.push_back(i);
     std::stable_sort(removals.begin(), removals.end(), [](const action& x, const action& y) {

@@ -32,6 +32,8 @@ enum class action_type {
     wait,       // ~ a create, update or start held until a depends_on condition holds (reported only)
     adopt,      // ~ --adopt: a container docker compose made is removed and ours made in its place
     use,        // = --adopt: a network or volume docker compose made is used as it is (plan::used only)
+    rollout,    // ~ a later step of a health-gated update (reconciler/rollout.hpp): promote, finish, roll back...
+    rolled_back,// ~ an update rolled back (or paused) whose spec is not tried again: reported only
 };
 
 [[nodiscard]] const char* to_string(action_type t) noexcept;
@@ -48,6 +50,14 @@ struct action {
     // off) even when carried out: a wait past its deadline, a one-shot
     // container that exited non-zero and is run again.
     std::string failure;
+    // A health-gated update's step: an update (its first step) or a rollout.
+    std::optional<drivers::rollout_request> rollout;
+    // Not empty: what the object is reported as while this action stands
+    // (rolling_out for a wait on a candidate; rolled_back or paused).
+    std::string observed;
+    // Planned by reconciler/rollout.hpp: once carried out, another step may
+    // follow (apply passes again).
+    bool in_rollout = false;
 };
 
 // Why actions were held back in a pass (DESIGN.md §5): removals by the
@@ -65,6 +75,9 @@ struct plan {
     // networks and volumes, never created, changed or removed. Nothing to
     // do, so not in `actions`: shown by `plan`.
     std::vector<action> used;
+    // A rollout waiting on a candidate: when (Unix ms) its verdict can change
+    // by time alone, so the loop looks again then without an event.
+    std::optional<std::int64_t> recheck_at_ms;
 
     [[nodiscard]] bool converged() const noexcept { return actions.empty() && removals_held == 0; }
     [[nodiscard]] std::size_t count(action_type t) const noexcept;
@@ -89,6 +102,14 @@ struct diff_options {
     // declared projects (reconciler/adoption.hpp). Without it, that is a
     // conflict whose reason names --adopt.
     bool adopt = false;
+    // Health-gated updates (reconciler/rollout.hpp): docker and podman. Off,
+    // a changed spec is an update as it always was (swarm's is in place).
+    bool rollouts = false;
+    // The wall clock in Unix milliseconds for judging candidates (0: now * 1000).
+    std::int64_t now_ms = 0;
+    // Swarm: service name -> the hash of the spec whose update swarm rolled
+    // back, while its status says so (rollout::plan_swarm_service).
+    const std::map<std::string, std::string>* swarm_rolled_back = nullptr;
 };
 
 // Computes the plan that brings `actual` to `desired`.

@@ -54,6 +54,7 @@ const char* done_word(action_type t) noexcept {
     case action_type::start: return "started";
     case action_type::remove: return "removed";
     case action_type::adopt: return "taken over";
+    case action_type::rollout: return "rollout step(s)";
     default: return to_string(t);
     }
 }

@@ -61,11 +61,12 @@ nlohmann::json to_json(const loop_status& s) {
         actual.push_back({{"kind", desired_state::to_string(a.kind)}, {"name", a.name}, {"id", a.id},
                           {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash},
                           {"tasks_running", a.tasks_running}, {"tasks_desired", a.tasks_desired},
-                          {"task_error", a.task_error}});
+                          {"task_error", a.task_error}, {"role", drivers::to_string(a.role)}});
     return {{"ready", s.ready},
             {"engine_error", s.engine_error},
             {"desired_version", s.desired_version},
-            {"counts", {{"desired", s.desired}, {"managed", s.managed}, {"drifted", s.drifted}, {"failing", s.failing}}},
+            {"counts", {{"desired", s.desired}, {"managed", s.managed}, {"drifted", s.drifted}, {"failing", s.failing},
+                        {"rolling_out", s.rolling_out}, {"rolled_back", s.rolled_back}, {"paused", s.paused}}},
             {"desired", desired},
             {"actual", actual},
             {"last_plan", s.last_plan},
@@ -104,11 +105,15 @@ std::string to_prometheus(const loop_status& s) {
     family(out, "driftless_actions_total", "counter", "Actions executed, by kind and result.");
     for (const auto& [k, v] : m.actions)
         out << "driftless_actions_total{action=\"" << k.first << "\",result=\"" << k.second << "\"} " << v << '\n';
-    family(out, "driftless_objects", "gauge", "Objects by state: desired, managed, drifted, failing.");
+    family(out, "driftless_objects", "gauge", "Objects by state: desired, managed, drifted, failing, rolling_out, rolled_back, paused.");
     out << "driftless_objects{state=\"desired\"} " << s.desired << '\n';
     out << "driftless_objects{state=\"managed\"} " << s.managed << '\n';
     out << "driftless_objects{state=\"drifted\"} " << s.drifted << '\n';
     out << "driftless_objects{state=\"failing\"} " << s.failing << '\n';
+    out << "driftless_objects{state=\"rolling_out\"} " << s.rolling_out << '\n';
+    out << "driftless_objects{state=\"rolled_back\"} " << s.rolled_back << '\n';
+    out << "driftless_objects{state=\"paused\"} " << s.paused << '\n';
+    single(out, "driftless_rollbacks_total", "counter", "Health-gated updates rolled back.", m.rollbacks);
     single(out, "driftless_source_errors", "gauge", "Source documents or records currently in error.", s.source_errors.size());
     single(out, "driftless_source_errors_total", "counter", "Source errors seen since start.", m.source_errors_total);
     single(out, "driftless_engine_up", "gauge", "1 when the engine answered the latest pass.", (s.engine_error.empty() ? 1 : 0));

@@ -25,7 +25,7 @@ namespace driftless::reconciler {
 struct object_status {
     std::string desired_hash;            // "" when not desired
     std::string actual_hash;             // "" when absent
-    std::string observed;                // absent | running | exited | ... | conflict
+    std::string observed;                // absent | running | exited | ... | conflict | rolling_out | rolled_back | paused
     std::string last_action;             // create | update | start | remove | ""
     std::string last_result;             // succeeded | failed | skipped | reported | ""
     std::string error;                   // the latest error, "" when healthy
@@ -59,6 +59,7 @@ struct counters {
     std::map<std::pair<std::string, std::string>, std::uint64_t> actions;  // (kind, result) -> count
     std::uint64_t source_errors_total = 0;
     std::uint64_t engine_events = 0;
+    std::uint64_t rollbacks = 0;              // health-gated updates rolled back
 };
 
 struct loop_status {
@@ -66,6 +67,7 @@ struct loop_status {
     std::string engine_error;            // "" when the engine answers
     std::uint64_t desired_version = 0;
     std::size_t desired = 0, managed = 0, drifted = 0, failing = 0;
+    std::size_t rolling_out = 0, rolled_back = 0, paused = 0;   // health-gated updates (reconciler/rollout.hpp)
     std::vector<desired_state::diagnostic> source_errors;
     std::vector<std::string> last_plan;  // plan lines as `plan` prints them
     std::string guard_message;

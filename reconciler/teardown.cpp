@@ -186,8 +186,18 @@ std::optional<std::string> blocked_by(const teardown_plan& p, std::size_t i, con
     return std::nullopt;
 }
 
-std::string removal_line(const teardown_removal& r) { return "- " + r.have.key().to_string(); }
+namespace {
 
-std::string kept_line(const teardown_kept& k) { return "= " + k.have.key().to_string() + "  (" + k.reason + ")"; }
+// A rollout's other containers show the name the engine gives them.
+std::string shown(const actual_object& o) {
+    if (o.role == drivers::rollout_role::none) return o.key().to_string();
+    return o.key().to_string() + " (" + drivers::engine_name(o.name, o.role) + ")";
+}
+
+}  // namespace
+
+std::string removal_line(const teardown_removal& r) { return "- " + shown(r.have); }
+
+std::string kept_line(const teardown_kept& k) { return "= " + shown(k.have) + "  (" + k.reason + ")"; }
 
 }  // namespace driftless::reconciler

@@ -30,7 +30,10 @@ fi
 if ! answers; then
   mkdir -p "$(dirname "$sock")"
   echo "starting podman system service on unix://$sock (log: /var/log/driftless-podman.log)" >&2
-  nohup podman system service --time=0 "unix://$sock" >/var/log/driftless-podman.log 2>&1 &
+  # From /: conmon runs in the service's working folder, and every container
+  # start fails ("Failed to get working directory") once that folder is gone
+  # (a test checkout removed while the service lives on).
+  (cd / && nohup podman system service --time=0 "unix://$sock" >/var/log/driftless-podman.log 2>&1 &)
   ok=
   for _ in $(seq 1 120); do
     if answers; then ok=1; break; fi

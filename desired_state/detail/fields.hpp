@@ -44,10 +44,21 @@ std::optional<service_mode> read_mode(context& ctx, const node& n, const std::st
 std::optional<std::string> read_user(context& ctx, const node& n, const std::string& field);
 std::optional<std::int64_t> read_open_files(context& ctx, const node& n, const std::string& field);
 void read_networks(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
+// depends_on as a list of names.
 void read_depends_on(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
+// depends_on as a mapping (compose's long form, native specs too): {db:
+// {condition: service_healthy, restart: true, required: false}}; every name
+// joins depends_on, a dependency other than the default also
+// depends_on_conditions.
+void read_dependencies(context& ctx, const node& n, const std::string& field, service& s);
 void read_constraints(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
 void read_healthcheck(context& ctx, const node& n, const std::string& field, std::optional<healthcheck>& out);
 void read_expose(context& ctx, const node& n, const std::string& field, std::optional<expose_spec>& out);
+// update_config / rollback_config (compose's deploy.*, and native specs'
+// own keys): {parallelism, delay, failure_action, monitor,
+// max_failure_ratio, order}; `rollback`: failure_action cannot be rollback.
+void read_update_policy(context& ctx, const node& n, const std::string& field, bool rollback,
+                        std::optional<update_policy>& out);
 // {cpus, memory}: the body of a limit or of a reservation.
 void read_limits(context& ctx, const node& n, const std::string& field, resource_limits& out);
 

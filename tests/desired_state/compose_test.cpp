@@ -122,6 +122,26 @@ TEST_CASE("compose: ipam is the network's address plan") {
                   "web.yaml:7:43: networks.front.ipam.config[0].gateway: \"10.50.0.1\": not inside subnet 10.40.0.0/16"});
 }
 
+TEST_CASE("compose: x-driftless.depends_on orders projects, without changing a service's hash") {
+    auto r = parse("name: shop\nx-driftless:\n  depends_on: [infra, billing, infra]\nservices:\n  web: {image: nginx}\n");
+    for (const auto& e : r.errors) MESSAGE(e.to_string());
+    REQUIRE(r.ok());
+    const spec* web = nullptr;
+    for (const auto& sp : r.specs)
+        if (sp.as_service()) web = &sp;
+    REQUIRE(web);
+    CHECK(web->as_service()->after_projects == strings{"billing", "infra"});
+    auto plain = parse("name: shop\nservices:\n  web: {image: nginx}\n");
+    REQUIRE(plain.ok());
+    for (const auto& sp : plain.specs)
+        if (sp.as_service()) CHECK(spec_hash(sp) == spec_hash(*web));
+
+    CHECK(errors("name: shop\nx-driftless:\n  depends_on: [shop, Bad]\n  wait: 1\nservices:\n  web: {image: nginx}\n") ==
+          strings{"web.yaml:3:16: x-driftless.depends_on[0]: \"shop\": a project cannot come after itself",
+                  "web.yaml:3:22: x-driftless.depends_on[1]: \"Bad\": not a project name (lower case letters, digits, '-' and '_')",
+                  "web.yaml:4:3: x-driftless.wait: unknown key"});
+}
+
 TEST_CASE("compose: same meaning as the driftless form") {
     auto c = parse("name: p\nservices:\n  web:\n    image: nginx\n    environment: [A=1]\n");
     auto d = parse("name: web\nimage: nginx\nenv: {A: 1}\n");

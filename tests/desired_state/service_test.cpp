@@ -189,7 +189,18 @@ TEST_CASE("service: networks, depends_on, constraints") {
     CHECK(parse_service(svc("depends_on: {db: {condition: service_started}, cache: null}\n")).depends_on ==
           strings{"cache", "db"});
     CHECK(errors(svc("depends_on: [web]\n")) == strings{"web.yaml:1:1: depends_on: a service cannot depend on itself"});
-    CHECK(errors(svc("depends_on: db\n")) == strings{"web.yaml:3:13: depends_on: expected a list of service names, got a string"});
+    CHECK(errors(svc("depends_on: db\n")) ==
+          strings{"web.yaml:3:13: depends_on: expected a list of service names or a mapping, got a string"});
+    // The long form, as compose's: a health condition orders creates and updates.
+    const auto waves = parse_service(svc("depends_on: {db: {condition: service_healthy, restart: true}, cache: null}\n"));
+    CHECK(waves.depends_on == strings{"cache", "db"});
+    REQUIRE(waves.depends_on_conditions.count("db"));
+    CHECK(waves.depends_on_conditions.at("db").condition == "service_healthy");
+    CHECK(waves.depends_on_conditions.at("db").restart);
+    CHECK_FALSE(waves.depends_on_conditions.count("cache"));
+    CHECK(errors(svc("depends_on: {db: {condition: healthy}}\n")) ==
+          strings{"web.yaml:3:30: depends_on.db.condition: \"healthy\": must be one of service_started, service_healthy, "
+                  "service_completed_successfully"});
 
     CHECK(parse_service(svc("constraints: [\"node.role == worker\", \"node.labels.zone!=b\"]\n")).constraints ==
           strings{"node.labels.zone!=b", "node.role==worker"});

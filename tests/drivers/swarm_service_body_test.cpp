@@ -38,6 +38,7 @@ TEST_CASE("swarm service body: a minimal service") {
             "RestartPolicy": {"Condition": "any"}
         },
         "Mode": {"Replicated": {"Replicas": 1}},
+        "UpdateConfig": {"Parallelism": 1, "FailureAction": "rollback"},
         "EndpointSpec": {"Mode": "vip", "Ports": []}
     })"));
 }
@@ -130,6 +131,7 @@ TEST_CASE("swarm service body: every field") {
             "Placement": {"Constraints": ["node.labels.zone==a", "node.role==worker"]},
             "Networks": [{"Target": "front", "Aliases": ["web"]}, {"Target": "back", "Aliases": ["web"]}]
         },
+        "UpdateConfig": {"Parallelism": 1, "FailureAction": "rollback"},
         "Mode": {"Replicated": {"Replicas": 3}},
         "EndpointSpec": {"Mode": "vip", "Ports": [
             {"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 8080, "PublishMode": "ingress"},

@@ -91,6 +91,19 @@ TEST_CASE("swarm settings: restart on-failure:N") {
           json::parse(R"({"Condition": "on-failure", "MaxAttempts": 5})"));
 }
 
+TEST_CASE("swarm settings: a failed update rolls back unless update_config says otherwise") {
+    ds::service svc;
+    svc.image = "x";
+    const driftless::drivers::ownership who{"o", ""};
+    CHECK(service_spec_body(service_spec(svc), "h", who, "")["UpdateConfig"] ==
+          json::parse(R"({"Parallelism": 1, "FailureAction": "rollback"})"));
+    svc.update_config = ds::update_policy{};
+    svc.update_config->failure_action = "pause";
+    CHECK(service_spec_body(service_spec(svc), "h", who, "")["UpdateConfig"]["FailureAction"] == "pause");
+    svc.rollback_config = ds::update_policy{};
+    CHECK_FALSE(service_spec_body(service_spec(svc), "h", who, "")["RollbackConfig"].contains("FailureAction"));
+}
+
 TEST_CASE("swarm settings: what swarm services cannot have is an error naming the key") {
     auto message = [](void (*set)(ds::service&)) {
         ds::service svc;

@@ -36,6 +36,10 @@ const allowed_difference stack_differences[] = {
     {"/services/*/TaskTemplate/ContainerSpec/Mounts/*/VolumeOptions",
      "docker stack copies a volume's labels into the mount, for the volume a task makes on its node; driftless "
      "passes the volume's driver and options there, and creates the volume, with its labels, itself"},
+    {"/services/*_worker/UpdateConfig/*",
+     "no update_config in the file: driftless gives swarm's update FailureAction rollback (swarm's default is "
+     "pause, which leaves a failed update half way)"},
+    {"/services/*_plain/UpdateConfig/*", "as *_worker"},
     {"/networks/*/Attachable",
      "driftless makes every swarm network an attachable overlay, so plain containers may join it; docker stack "
      "only with attachable: true"},

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "desired_state/compose_labels.hpp"
 #include "memory_driver.hpp"
 #include "reconciler/executor.hpp"
 #include "reconciler/plan.hpp"
@@ -355,4 +356,91 @@ TEST_CASE("executor: a one-shot that exited non-zero is run again and reported f
     r = run(p, d, b);
     CHECK(d.calls.empty());
     CHECK(r.results[init].message == "backing off after: exited with code 3 (a depends_on service_completed_successfully dependency)");
+}
+
+namespace {
+
+drivers::actual_object in_role(drivers::actual_object a, drivers::rollout_role role) {
+    a.role = role;
+    a.rollout.inspected = true;
+    a.rollout.started_at_ms = now * 1000 - 1000;
+    return a;
+}
+
+diff_options with_rollouts() {
+    auto o = at_now();
+    o.rollouts = true;
+    o.now_ms = now * 1000;
+    return o;
+}
+
+desired_state::desired_entry in_project(desired_state::desired_entry e, const std::string& project,
+                                        std::vector<std::string> after = {}) {
+    e.spec.labels[desired_state::compose_labels::project] = project;
+    std::get<desired_state::service>(e.spec.body).after_projects = std::move(after);
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("dependency waves: a dependent's update waits while its dependency rolls out, and not after a roll back") {
+    const auto desired = snapshot_of({service_entry("db", "db2"), service_entry("app", "app2", {{"db", when("service_healthy")}})});
+    const auto app = container("app", "app1", "running");
+
+    // db's update begins: app's update waits for it.
+    auto p = diff(desired, {container("db", "db1", "running", "healthy"), app}, {}, with_rollouts());
+    REQUIRE(find(p, "db"));
+    CHECK(find(p, "db")->type == action_type::update);
+    CHECK(find(p, "db")->in_rollout);
+    CHECK(find(p, "app")->type == action_type::wait);
+    CHECK(find(p, "app")->reason == "waiting for db to be healthy");
+
+    // db's candidate under watch: app still waits.
+    const auto next = in_role(container("db", "db2", "running", "starting"), drivers::rollout_role::next);
+    p = diff(desired, {container("db", "db1", "running", "healthy"), next, app}, {}, with_rollouts());
+    CHECK(find(p, "db")->observed == "rolling_out");
+    CHECK(find(p, "app")->type == action_type::wait);
+
+    // db's update rolled back: app is not updated, whatever the condition.
+    auto failed = in_role(container("db", "db2", "exited", "", 1), drivers::rollout_role::failed);
+    for (const auto& c : {when("service_healthy"), when("service_started")}) {
+        const auto d = snapshot_of({service_entry("db", "db2"), service_entry("app", "app2", {{"db", c}})});
+        p = diff(d, {container("db", "db1", "running", "healthy"), failed, app}, {}, with_rollouts());
+        CHECK(find(p, "db")->type == action_type::rolled_back);
+        REQUIRE(find(p, "app"));
+        CHECK(find(p, "app")->type == action_type::wait);
+        CHECK(find(p, "app")->reason == "not updated: the update of db, which it depends on, was rolled back");
+        CHECK(find(p, "app")->failure.empty());
+    }
+
+    // db updated and healthy: app's update goes ahead.
+    p = diff(desired, {container("db", "db2", "running", "healthy"), app}, {}, with_rollouts());
+    CHECK(find(p, "app")->type == action_type::update);
+}
+
+TEST_CASE("dependency waves: x-driftless.depends_on orders compose projects") {
+    const auto desired = snapshot_of({in_project(service_entry("infra-db", "db1"), "infra"),
+                                      in_project(service_entry("infra-mq", "mq1"), "infra"),
+                                      in_project(service_entry("shop-web", "web1"), "shop", {"infra"})});
+    // Nothing runs: infra is made, shop waits.
+    auto p = diff(desired, {}, {}, at_now());
+    CHECK(find(p, "infra-db")->type == action_type::create);
+    CHECK(find(p, "shop-web")->type == action_type::wait);
+    CHECK(find(p, "shop-web")->reason == "waiting for project infra: infra-db is being made");
+
+    // One of infra's services not healthy yet.
+    p = diff(desired, {container("infra-db", "db1", "running", "starting"), container("infra-mq", "mq1", "running")}, {},
+             at_now());
+    CHECK(find(p, "shop-web")->reason == "waiting for project infra: infra-db is not healthy yet (starting)");
+
+    // All of infra up (health where reported): shop is made.
+    p = diff(desired, {container("infra-db", "db1", "running", "healthy"), container("infra-mq", "mq1", "running")}, {},
+             at_now());
+    REQUIRE(p.actions.size() == 1);
+    CHECK(find(p, "shop-web")->type == action_type::create);
+
+    // A project not declared (yet): waits, says so.
+    const auto alone = snapshot_of({in_project(service_entry("shop-web", "web1"), "shop", {"infra"})});
+    p = diff(alone, {}, {}, at_now());
+    CHECK(find(p, "shop-web")->reason == "waiting for project infra to be declared (x-driftless.depends_on)");
 }

@@ -180,6 +180,19 @@ void fault_proxy::pass_through() {
     injecting_ = false;
 }
 
+void fault_proxy::trip_after(std::size_t n, std::function<bool(std::string_view)> matches, std::function<void()> then) {
+    std::lock_guard lock(mu_);
+    trip_left_ = n;
+    trip_matches_ = std::move(matches);
+    trip_then_ = std::move(then);
+    tripped_on_.clear();
+}
+
+std::string fault_proxy::tripped_on() const {
+    std::lock_guard lock(mu_);
+    return tripped_on_;
+}
+
 std::map<fault, std::uint64_t> fault_proxy::fault_counts() const {
     std::lock_guard lock(mu_);
     return counts_;
@@ -216,6 +229,28 @@ void fault_proxy::serve(int client) {
     const auto request = read_request(client, stopping_);
     if (!request) return;
     ++requests_;
+    const std::string line = request->substr(0, request->find("\r\n"));
+    std::function<void()> trip;
+    {
+        std::lock_guard lock(mu_);
+        if (trip_left_ > 0 && trip_matches_(line) && --trip_left_ == 0) {
+            trip = std::move(trip_then_);
+            tripped_on_ = line;
+        }
+    }
+    if (trip) {
+        // The engine carries the request out and answers; the client hears
+        // nothing of it.
+        const int up = connect_unix(upstream_);
+        if (up >= 0 && send_all(up, *request)) {
+            char buf[16384];
+            while (readable(up, stopping_) && ::recv(up, buf, sizeof buf, 0) > 0) {
+            }
+        }
+        if (up >= 0) ::close(up);
+        trip();
+        return;
+    }
     std::uint64_t cut = 0;
     fault f = draw(cut);
     const bool stream = request->find(" /events") != std::string::npos || request->find("/events?") != std::string::npos;

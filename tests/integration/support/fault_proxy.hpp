@@ -15,9 +15,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,6 +43,13 @@ public:
     // From now on every request passes unchanged; connections open now
     // (an events stream) are left as they are.
     void pass_through();
+    // A trip wire: the `n`-th request from now on whose request line ("POST
+    // /v1.41/containers/ID/stop HTTP/1.1") `matches` is passed on and
+    // answered upstream, so it takes effect; then `then` runs (a test kills
+    // driftless there) and the client gets no answer. Fires once.
+    void trip_after(std::size_t n, std::function<bool(std::string_view)> matches, std::function<void()> then);
+    // The request line the trip wire fired on; "" until it has.
+    [[nodiscard]] std::string tripped_on() const;
 
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] std::string docker_host() const { return "unix://" + path_; }
@@ -65,6 +74,10 @@ private:
     bool injecting_ = false;
     std::uint64_t rng_ = 0;
     std::map<fault, std::uint64_t> counts_;
+    std::size_t trip_left_ = 0;                                  // 0: no trip wire
+    std::function<bool(std::string_view)> trip_matches_;
+    std::function<void()> trip_then_;
+    std::string tripped_on_;
     std::vector<std::thread> threads_;
     std::thread acceptor_;
 };
