@@ -421,3 +421,70 @@ TEST_CASE("swarm rollout: an update to a failing spec ends rolled_back, the prev
     }, 180s), run->log());
     CHECK(object_status(s, name)["failing"] == false);
 }
+
+namespace {
+
+// A compose project `name` with one service `db`: healthy once /tmp/ready
+// exists, `delay` seconds after it starts; RELEASE=`release`; `command`
+// replaces its start when given.
+std::string infra_project(const std::string& name, const std::string& release, const std::string& command = "") {
+    return "name: " + name + "\nservices:\n  db:\n    image: driftless-test/busybox:1\n    pull_policy: never\n" +
+           "    command: " + (command.empty() ? "[\"sh\", \"-c\", \"sleep 2; touch /tmp/ready; exec sleep 3600\"]" : command) +
+           "\n    environment: {RELEASE: \"" + release + "\"}\n    stop_grace_period: 1s\n" +
+           "    healthcheck: {test: [\"CMD\", \"test\", \"-f\", \"/tmp/ready\"], interval: 1s, retries: 3}\n" +
+           "    deploy: {update_config: {monitor: 2s}}\n";
+}
+
+// Project `name`, after project `after` (x-driftless.depends_on), with one
+// service `web`.
+std::string shop_project(const std::string& name, const std::string& after, const std::string& release) {
+    return "name: " + name + "\nx-driftless:\n  depends_on: [" + after + "]\nservices:\n  web:\n" +
+           "    image: driftless-test/busybox:1\n    pull_policy: never\n    command: [\"sleep\", \"3600\"]\n" +
+           "    environment: {RELEASE: \"" + release + "\"}\n    stop_grace_period: 1s\n";
+}
+
+}  // namespace
+
+TEST_CASE("docker rollout: dependency waves: a project waits for the one it depends on, and is not updated past a roll back") {
+    ensure_docker();
+    scenario s("wave");
+    const std::string infra = "infra" + s.owner(), shop = "shop" + s.owner();
+    const std::string db = infra + "-db-1", web = shop + "-web-1";
+    s.write(infra + "/compose.yaml", infra_project(infra, "1"));
+    s.write(shop + "/compose.yaml", shop_project(shop, infra, "1"));
+    auto run = s.start_run({"--resync", "1s"});
+
+    // shop's web is made only once infra's db is healthy.
+    bool early = false;
+    const auto health = [&] { return s.engine("inspect -f '{{.State.Health.Status}}' " + db + " 2>/dev/null").out; };
+    REQUIRE_MESSAGE(wait_until([&] {
+        if (!s.container_id(web).empty() && health() != "healthy\n") early = true;
+        return s.container_state(web) == "running";
+    }, 120s), run->log());
+    CHECK_FALSE(early);
+    CHECK(health() == "healthy\n");
+    const std::string db_id = s.container_id(db), web_id = s.container_id(web);
+
+    // Both change; db's update fails (it never turns healthy) and rolls back:
+    // web is not updated.
+    s.write(infra + "/compose.yaml", infra_project(infra, "2", "[\"sleep\", \"3600\"]"));
+    s.write(shop + "/compose.yaml", shop_project(shop, infra, "2"));
+    REQUIRE_MESSAGE(wait_until([&] { return observed(s, db) == "rolled_back"; }, 120s), run->log());
+    CHECK(s.container_id(db) == db_id);
+    const long before = passes(s);
+    REQUIRE(wait_until([&] { return passes(s) >= before + 3; }, 60s));
+    CHECK(s.container_id(web) == web_id);
+    CHECK(s.engine("inspect -f '{{.Config.Env}}' " + web).out.find("RELEASE=1") != std::string::npos);
+    const auto held = object_status(s, web);
+    INFO(held.dump());
+    CHECK(held.value("error", "").find("was rolled back") != std::string::npos);
+
+    // A good db spec: db is updated, then web.
+    s.write(infra + "/compose.yaml", infra_project(infra, "3"));
+    CHECK_MESSAGE(wait_until([&] {
+        return s.engine("inspect -f '{{.Config.Env}}' " + web + " 2>/dev/null").out.find("RELEASE=2") != std::string::npos &&
+               s.engine("inspect -f '{{.Config.Env}}' " + db + " 2>/dev/null").out.find("RELEASE=3") != std::string::npos;
+    }, 120s), run->log());
+    CHECK(s.container_id(db) != db_id);
+    CHECK(s.container_id(web) != web_id);
+}
