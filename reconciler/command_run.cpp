@@ -52,6 +52,7 @@ int run_forever(const common_flags& f) {
     auto s = open_session(f, options);
     if (!s) return 1;
     if (!open_status_topic(*s, f)) return 1;
+    server_options.events = &s->loop->events();
     reconciler::status_server server(s->io.get_executor(), [&]() -> const reconciler::loop_status& { return s->loop->status(); },
                                      server_options);
     if (auto st = server.listen(*address); !st.ok()) {

@@ -20,6 +20,17 @@
 
 namespace driftless::reconciler {
 
+namespace {
+
+event instance_event(event_type t, std::string message) {
+    event e;
+    e.type = t;
+    e.message = std::move(message);
+    return e;
+}
+
+}  // namespace
+
 namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 using desired_state::resource_key;
@@ -107,12 +118,16 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         engine_retry_at_ = clock::now() + delay;
         if (status_.engine_error != r.error)
             spdlog::error("engine: {}; retrying in {} ms, nothing is changed meanwhile", r.error, delay.count());
+        if (status_.engine_error.empty()) events_.publish(instance_event(event_type::engine_lost, "engine: " + r.error));
         status_.engine_error = r.error;
         ++status_.metrics.passes_failed;
         ++status_.metrics.passes;
         co_return r;
     }
-    if (!status_.engine_error.empty()) spdlog::info("engine answers again");
+    if (!status_.engine_error.empty()) {
+        spdlog::info("engine answers again");
+        events_.publish(instance_event(event_type::engine_back, "the engine answers again"));
+    }
     engine_backoff_.succeed({});
     status_.engine_error.clear();
     r.engine_ok = true;
@@ -146,6 +161,13 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         // logged when the object's status changes (record), not every pass.
         for (const auto& a : r.plan.actions)
             if (a.observed.empty()) spdlog::info("{}", plan_line(a));
+        if (std::any_of(r.plan.actions.begin(), r.plan.actions.end(), [](const action& a) { return a.observed.empty() && a.type != action_type::wait; })) {
+            event e;
+            e.type = event_type::pass_started;
+            e.message = std::to_string(r.plan.actions.size()) + " action(s) planned";
+            e.detail = {{"actions", r.plan.actions.size()}};
+            events_.publish(std::move(e));
+        }
         std::optional<terminal_progress> progress;
         if (passes_run_ < options_.progress_passes) progress.emplace(ex_);
         r.report = co_await execute(r.plan, driver_, backoff_, options_.parallel, progress ? &*progress : nullptr);
@@ -181,6 +203,16 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         if (!summary.empty()) spdlog::info("{}", summary);
     }
     record(desired, std::move(listed->objects), r, seconds);
+    // A pass that did work (a pass with nothing to do is no news; the
+    // ring would fill with them).
+    if (!dry_run && !summary.empty()) {
+        event e;
+        e.type = event_type::pass_finished;
+        e.message = summary;
+        e.detail = {{"actions", r.plan.actions.size()}, {"seconds", seconds}, {"failing", status_.failing},
+                    {"desired", status_.desired}, {"managed", status_.managed}};
+        events_.publish(std::move(e));
+    }
     if (on_pass && !dry_run) on_pass(status_, summary);
     // Measured after record(): building the status is part of a pass's cost.
     auto& m = status_.metrics;
@@ -275,6 +307,18 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     }
     backoff_.retain([&](const resource_key& k) { return objects.count(k) > 0; });
 
+    // What each object's action came to, for its events.
+    std::map<resource_key, acted_on> acted;
+    for (std::size_t i = 0; i < r.plan.actions.size() && i < r.report.results.size(); ++i) {
+        const auto res = r.report.results[i].result;
+        if (res == outcome::succeeded || res == outcome::failed)
+            acted[r.plan.actions[i].key] = acted_on{r.plan.actions[i].type, res == outcome::succeeded};
+    }
+    const auto publish = [&](const resource_key& key, const object_status* before, const object_status& after) {
+        const auto a = acted.find(key);
+        for (auto& e : object_events(key, before, after, a == acted.end() ? std::nullopt : std::optional<acted_on>(a->second)))
+            events_.publish(std::move(e));
+    };
     std::vector<resource_key> changed;
     const auto stamp = now_rfc3339();
     // Both maps are sorted by key: one walk finds what changed and what went.
@@ -287,12 +331,14 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
                 changed.push_back(key);
                 o.since = stamp;
                 log_rollout_change(key, old->second, o);
+                publish(key, &old->second, o);
             }
             ++old;
         } else {
             changed.push_back(key);
             o.since = stamp;
             log_rollout_change(key, object_status{}, o);
+            publish(key, nullptr, o);
         }
     }
     for (; old != status_.objects.end(); ++old) changed.push_back(old->first);
@@ -311,7 +357,24 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
         else if (o.observed == "paused") ++status_.paused;
     }
     status_.failing = static_cast<std::size_t>(std::count_if(status_.objects.begin(), status_.objects.end(), [](const auto& kv) { return kv.second.failing; }));
-    if (status_.source_errors != desired.errors) m.source_errors_total += desired.errors.size();
+    if (status_.source_errors != desired.errors) {
+        m.source_errors_total += desired.errors.size();
+        // One event per error that appeared and per one that went.
+        for (const auto& e : desired.errors)
+            if (std::find(status_.source_errors.begin(), status_.source_errors.end(), e) == status_.source_errors.end()) {
+                auto ev = instance_event(event_type::source_error, e.to_string());
+                ev.name = e.where.to_string();
+                events_.publish(std::move(ev));
+            }
+        for (const auto& e : status_.source_errors)
+            if (std::find(desired.errors.begin(), desired.errors.end(), e) == desired.errors.end()) {
+                auto ev = instance_event(event_type::source_recovered, e.where.to_string() + ": no longer in error");
+                ev.name = e.where.to_string();
+                events_.publish(std::move(ev));
+            }
+    }
+    if (!r.plan.guard_message.empty() && r.plan.guard_message != status_.guard_message)
+        events_.publish(instance_event(event_type::held, r.plan.guard_message));
     status_.source_errors = desired.errors;
     status_.guard_message = r.plan.guard_message;
     status_.last_pass_at = stamp;

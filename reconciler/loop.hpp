@@ -31,6 +31,7 @@
 #include "reconciler/backoff.hpp"
 #include "reconciler/executor.hpp"
 #include "reconciler/plan.hpp"
+#include "reconciler/events.hpp"
 #include "reconciler/status.hpp"
 
 namespace driftless::reconciler {
@@ -73,6 +74,9 @@ public:
     void stop();
 
     [[nodiscard]] const loop_status& status() const noexcept { return status_; }
+    // What changed, as events (reconciler/events.hpp): the status server's
+    // /api/v1/events and the notifications read them.
+    [[nodiscard]] event_log& events() noexcept { return events_; }
     // Notified after every pass with the objects whose status changed.
     std::function<void(const loop_status&, const std::vector<desired_state::resource_key>& changed)> on_status_change;
     // Notified after every pass the engine answered, with the pass's summary
@@ -111,6 +115,7 @@ private:
     std::chrono::steady_clock::time_point last_pass_{};
     std::chrono::steady_clock::time_point engine_retry_at_{};
     std::optional<std::chrono::steady_clock::time_point> recheck_at_;   // a rollout's candidate to judge again
+    event_log events_;
     std::map<std::string, std::string> swarm_rolled_back_;   // service -> the hash swarm rolled back (diff_options)
     registry_digests digests_;                 // image -> its tag's digest, as last asked
     std::map<std::string, std::string> registry_errors_;   // image -> last error logged

@@ -53,6 +53,7 @@ request_head check_request_head(std::string_view bytes, std::size_t limit) {
     h.head_only = m.method() == http::verb::head;
     h.target = std::string(m.target());
     h.authorization = std::string(m[http::field::authorization]);
+    h.last_event_id = std::string(m["Last-Event-ID"]);
     h.keep_alive = m.keep_alive();
     h.version = m.version();
     h.size = used;

@@ -22,6 +22,7 @@ struct request_head {
     bool head_only = false;      // HEAD: the answer carries no body
     std::string target;          // path and query, as sent
     std::string authorization;   // the Authorization header, "" when absent
+    std::string last_event_id;   // the Last-Event-ID header (an event stream's reconnect), "" when absent
     bool keep_alive = false;
     unsigned version = 11;       // 10 or 11
     std::size_t size = 0;        // ok: bytes of the head; a pipelined request starts there

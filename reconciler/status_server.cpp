@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <list>
+#include <optional>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -97,7 +99,7 @@ status_response respond(const loop_status& s, const std::string& target) {
     // rather than fail the whole answer.
     if (path == "/api/v1/state")
         return {200, "application/json", to_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
-    return {404, "text/plain; charset=utf-8", "not found; try /healthz, /readyz, /metrics or /api/v1/state\n"};
+    return {404, "text/plain; charset=utf-8", "not found; try /healthz, /readyz, /metrics, /api/v1/state or /api/v1/events\n"};
 }
 
 namespace {
@@ -109,7 +111,44 @@ bool open_path(const std::string& target) {
 
 }  // namespace
 
+namespace {
+
+// The id after which a stream starts: Last-Event-ID, else ?since=N, else
+// nullopt (from now on).
+std::optional<std::uint64_t> stream_start(const request_head& h) {
+    auto number = [](std::string_view text) -> std::optional<std::uint64_t> {
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+        return v;
+    };
+    if (!h.last_event_id.empty()) return number(h.last_event_id);
+    const auto q = h.target.find('?');
+    if (q == std::string::npos) return std::nullopt;
+    const std::string_view query = std::string_view(h.target).substr(q + 1);
+    for (std::size_t at = 0; at < query.size();) {
+        const auto amp = query.find('&', at);
+        const auto part = query.substr(at, amp == std::string_view::npos ? std::string_view::npos : amp - at);
+        if (part.rfind("since=", 0) == 0) return number(part.substr(6));
+        if (amp == std::string_view::npos) break;
+        at = amp + 1;
+    }
+    return std::nullopt;
+}
+
+bool events_path(const std::string& target) { return target.substr(0, target.find('?')) == "/api/v1/events"; }
+
+}  // namespace
+
 struct status_server::impl : std::enable_shared_from_this<impl> {
+    // An open event stream: what is waiting to be sent, and its wake-up.
+    struct stream_state {
+        explicit stream_state(asio::any_io_executor ex) : wake(ex) {}
+        std::string backlog;
+        bool overflow = false;
+        asio::steady_timer wake;
+    };
+    std::list<std::shared_ptr<stream_state>> streams;
     struct connection {
         explicit connection(tcp::socket s) : stream(std::move(s)) {}
         beast::tcp_stream stream;
@@ -196,6 +235,11 @@ struct status_server::impl : std::enable_shared_from_this<impl> {
                 h = check_request_head(buffer, options.max_head_bytes);
             }
             c->waiting_for_head = false;
+            if (h.result == request_head::outcome::ok && !h.head_only && events_path(h.target) && options.events != nullptr &&
+                (options.token.empty() || bearer_matches(h.authorization, options.token))) {
+                co_await stream_events(c, h);
+                co_return;
+            }
             auto res = answer(h);
             c->stream.expires_after(options.write_timeout);
             beast::error_code wec;
@@ -217,6 +261,72 @@ struct status_server::impl : std::enable_shared_from_this<impl> {
         c->stream.expires_after(std::chrono::seconds(1));
         for (std::size_t drained = 0; !ec && drained < 64 * 1024;)
             drained += co_await c->stream.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+    }
+
+    // GET /api/v1/events: the events after the asked id (or from now on),
+    // then each as it is published, until the client goes or falls too far
+    // behind. Publishing only appends to the backlog and wakes the writer.
+    asio::awaitable<void> stream_events(std::shared_ptr<connection> c, const request_head& h) {
+        beast::error_code ec;
+        if (streams.size() >= options.max_streams) {
+            static constexpr std::string_view busy =
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 29\r\nConnection: close\r\n\r\n"
+                "too many event streams open\n";
+            c->stream.expires_after(options.write_timeout);
+            co_await asio::async_write(c->stream, asio::buffer(busy.data(), busy.size()), asio::redirect_error(asio::use_awaitable, ec));
+            co_return;
+        }
+        auto st = std::make_shared<stream_state>(ex);
+        streams.push_back(st);
+        event_log& log = *options.events;
+        const std::size_t cap = options.stream_backlog_bytes;
+        const auto handle = log.subscribe([st, cap](const event& e) {
+            if (st->overflow) return;
+            st->backlog += to_sse(e);
+            if (st->backlog.size() > cap) {
+                st->overflow = true;
+                st->backlog.clear();
+            }
+            st->wake.cancel();
+        });
+        struct unsubscriber {
+            impl* server;
+            event_log& log;
+            std::size_t handle;
+            std::shared_ptr<stream_state> st;
+            ~unsubscriber() {
+                log.unsubscribe(handle);
+                server->streams.remove(st);
+            }
+        } guard{this, log, handle, st};
+
+        std::string out =
+            "HTTP/1.1 200 OK\r\nServer: driftless\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+            "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 2000\n\n";
+        if (const auto from = stream_start(h)) {
+            auto r = log.since(*from);
+            if (r.missed > 0)
+                out += "event: missed\ndata: {\"missed\": " + std::to_string(r.missed) +
+                       ", \"message\": \"more events happened than the server keeps; reload the state\"}\n\n";
+            for (const auto& e : r.events) out += to_sse(e);
+        }
+        for (;;) {
+            if (!out.empty()) {
+                c->stream.expires_after(options.write_timeout);
+                co_await asio::async_write(c->stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+                if (ec || stopped) co_return;
+                out.clear();
+            }
+            if (st->overflow) co_return;   // too slow: it reconnects with Last-Event-ID and is told what it missed
+            if (st->backlog.empty()) {
+                st->wake.expires_after(options.stream_keepalive);
+                co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                if (stopped) co_return;
+                if (st->backlog.empty() && !st->overflow) out = ": keep-alive\n\n";
+            }
+            out += st->backlog;
+            st->backlog.clear();
+        }
     }
 
     // At the cap: close the connection that has waited longest for its
@@ -307,6 +417,7 @@ void status_server::stop() {
     impl_->accept_timer.cancel();
     const auto open = impl_->open;   // close() edits the list
     for (const auto& c : open) impl_->close(c);
+    for (const auto& st : impl_->streams) st->wake.cancel();
 }
 
 unsigned short status_server::port() const {

@@ -3,6 +3,12 @@
 //   /readyz         200 after the first completed pass, 503 before
 //   /metrics        Prometheus text format
 //   /api/v1/state   JSON: desired, actual, last plan, per-object errors, backoff
+//   /api/v1/events  Server-Sent Events (reconciler/events.hpp): from now on,
+//                   or after the Last-Event-ID header's (or ?since=) id,
+//                   with an `missed` event first when the ring no longer
+//                   holds all of those. A client that does not read is
+//                   closed once its backlog passes a bound: it never holds
+//                   the loop or more memory than that.
 // Bound to 127.0.0.1 by default: the state names images and hosts. With a
 // token, every path but /healthz and /readyz asks for it.
 //
@@ -26,6 +32,7 @@
 #include <string>
 
 #include "desired_state/result.hpp"
+#include "reconciler/events.hpp"
 #include "reconciler/status.hpp"
 
 namespace driftless::reconciler {
@@ -61,6 +68,11 @@ struct status_server_options {
     std::chrono::milliseconds header_timeout{5000};          // from connect (or the previous answer) to a whole request head
     std::chrono::milliseconds write_timeout{10000};
     std::size_t max_head_bytes = 8 * 1024;
+    // GET /api/v1/events (Server-Sent Events) when set; nullptr: 404.
+    event_log* events = nullptr;
+    std::size_t max_streams = 16;                            // event streams open at once (within max_connections)
+    std::size_t stream_backlog_bytes = 256 * 1024;           // unsent events per stream before it is closed as too slow
+    std::chrono::milliseconds stream_keepalive{15000};       // a comment line when nothing else was sent
 };
 
 class status_server {

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -296,4 +297,117 @@ TEST_CASE("status server: at the cap with every connection busy answering, a new
     CHECK(r.closed);
     CHECK(r.bytes == "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 33\r\nConnection: close\r\n\r\n"
                      "too many connections; retry soon\n");
+}
+
+namespace {
+
+// A live server with an event log, published to on the server's thread.
+struct event_server {
+    explicit event_server(status_server_options o = {}, std::size_t ring = 1000) : log(ring) {
+        o.events = &log;
+        server.emplace(o);
+    }
+    void publish(int n, const std::string& message = "m") {
+        std::promise<void> done;
+        boost::asio::post(server->io, [&] {
+            for (int i = 0; i < n; ++i) {
+                event e;
+                e.type = event_type::healed;
+                e.kind = "Service";
+                e.name = "web";
+                e.message = message;
+                log.publish(std::move(e));
+            }
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+    event_log log;
+    std::optional<live_server> server;
+};
+
+// The ids of the events in an SSE text, in order.
+std::vector<int> ids(const std::string& text) {
+    std::vector<int> out;
+    for (std::size_t at = text.find("\nid: "); at != std::string::npos; at = text.find("\nid: ", at + 1))
+        out.push_back(std::stoi(text.substr(at + 5)));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("status server: /api/v1/events streams what is published; a reconnect with Last-Event-ID loses nothing") {
+    event_server s;
+    s.publish(2);   // before anyone listens
+    client c(s.server->port);
+    c.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(c.readable());
+    // A new client starts from now: the head and the retry hint, no old events.
+    auto first = c.read_all(500ms);
+    CHECK(starts_with(first.bytes, "HTTP/1.1 200 OK\r\n"));
+    CHECK(contains(first.bytes, "Content-Type: text/event-stream"));
+    CHECK(ids(first.bytes).empty());
+    s.publish(3);
+    std::string got;
+    REQUIRE(wait_until([&] {
+        got += c.read_all(100ms).bytes;
+        return ids(got).size() == 3;
+    }, 10s));
+    CHECK(ids(got) == std::vector<int>{3, 4, 5});
+    CHECK(contains(got, "event: healed\ndata: {"));
+
+    // Gone after 4; back with Last-Event-ID: 4 gets 5 and what came since.
+    s.publish(1);
+    client again(s.server->port);
+    again.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\nLast-Event-ID: 4\r\n\r\n");
+    std::string missed;
+    REQUIRE(wait_until([&] {
+        missed += again.read_all(100ms).bytes;
+        return ids(missed).size() == 2;
+    }, 10s));
+    CHECK(ids(missed) == std::vector<int>{5, 6});
+    CHECK_FALSE(contains(missed, "event: missed"));
+    // ?since= does the same for a client that cannot set the header.
+    client since(s.server->port);
+    since.send("GET /api/v1/events?since=0 HTTP/1.1\r\nHost: t\r\n\r\n");
+    std::string all;
+    REQUIRE(wait_until([&] {
+        all += since.read_all(100ms).bytes;
+        return ids(all).size() == 6;
+    }, 10s));
+}
+
+TEST_CASE("status server: an event stream told what fell out of the ring; a client that never reads is closed, the loop never waits") {
+    status_server_options o;
+    o.stream_backlog_bytes = 64 * 1024;
+    event_server s(o, 4);
+    s.publish(10);
+    client late(s.server->port);
+    late.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\nLast-Event-ID: 2\r\n\r\n");
+    std::string text;
+    REQUIRE(wait_until([&] {
+        text += late.read_all(100ms).bytes;
+        return ids(text).size() == 4;
+    }, 10s));
+    CHECK(contains(text, "event: missed\ndata: {\"missed\": 4"));   // 3 to 6 are gone
+    CHECK(ids(text) == std::vector<int>{7, 8, 9, 10});
+
+    // Never reads: its backlog passes the bound and it is closed. Publishing
+    // never waits on a socket (it would hang here: 8 MB to a client that
+    // reads nothing).
+    client sleeper(s.server->port);
+    sleeper.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(sleeper.readable());
+    for (int i = 0; i < 200; ++i) s.publish(10, std::string(4000, 'x'));
+    auto r = sleeper.read_all(10s);
+    CHECK(r.closed);
+    CHECK(r.bytes.size() < 8'000'000);
+    // The server still serves streams.
+    client fresh(s.server->port);
+    fresh.send("GET /api/v1/events?since=" + std::to_string(s.log.last_id() - 1) + " HTTP/1.1\r\nHost: t\r\n\r\n");
+    std::string last;
+    REQUIRE(wait_until([&] {
+        last += fresh.read_all(100ms).bytes;
+        return ids(last) == std::vector<int>{static_cast<int>(s.log.last_id())};
+    }, 10s));
 }
