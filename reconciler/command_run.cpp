@@ -53,6 +53,7 @@ int run_forever(const common_flags& f) {
     if (!s) return 1;
     if (!open_status_topic(*s, f)) return 1;
     server_options.events = &s->loop->events();
+    s->loop->set_instance({f.owner, f.driver, f.sources});
     reconciler::status_server server(s->io.get_executor(), [&]() -> const reconciler::loop_status& { return s->loop->status(); },
                                      server_options);
     if (auto st = server.listen(*address); !st.ok()) {

@@ -346,6 +346,7 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     status_.objects = std::move(objects);
 
     status_.ready = true;
+    status_.synced = desired.synced;
     status_.desired_version = desired.version;
     status_.desired = desired.resources.size();
     status_.managed = actual.size();

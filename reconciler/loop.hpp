@@ -74,6 +74,7 @@ public:
     void stop();
 
     [[nodiscard]] const loop_status& status() const noexcept { return status_; }
+    void set_instance(instance_info i) { status_.instance = std::move(i); }
     // What changed, as events (reconciler/events.hpp): the status server's
     // /api/v1/events and the notifications read them.
     [[nodiscard]] event_log& events() noexcept { return events_; }

@@ -62,7 +62,10 @@ nlohmann::json to_json(const loop_status& s) {
                           {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash},
                           {"tasks_running", a.tasks_running}, {"tasks_desired", a.tasks_desired},
                           {"task_error", a.task_error}, {"role", drivers::to_string(a.role)}});
-    return {{"ready", s.ready},
+    return {{"instance", {{"owner", s.instance.owner}, {"driver", s.instance.driver}, {"sources", s.instance.sources},
+                          {"last_pass_seconds", s.metrics.last_pass_seconds}}},
+            {"synced", s.synced},
+            {"ready", s.ready},
             {"engine_error", s.engine_error},
             {"desired_version", s.desired_version},
             {"counts", {{"desired", s.desired}, {"managed", s.managed}, {"drifted", s.drifted}, {"failing", s.failing},

@@ -62,8 +62,17 @@ struct counters {
     std::uint64_t rollbacks = 0;              // health-gated updates rolled back
 };
 
+// Who this instance is, for the status page and /api/v1/state.
+struct instance_info {
+    std::string owner;
+    std::string driver;
+    std::vector<std::string> sources;    // as given on the command line
+};
+
 struct loop_status {
+    instance_info instance;
     bool ready = false;                  // a pass has completed
+    bool synced = false;                 // every source has read what it holds (DESIGN.md §5)
     std::string engine_error;            // "" when the engine answers
     std::uint64_t desired_version = 0;
     std::size_t desired = 0, managed = 0, drifted = 0, failing = 0;

@@ -23,6 +23,7 @@
 
 #include "reconciler/accept_backoff.hpp"
 #include "reconciler/request_head.hpp"
+#include "reconciler/status_page.hpp"
 
 namespace driftless::reconciler {
 
@@ -97,6 +98,7 @@ status_response respond(const loop_status& s, const std::string& target) {
     if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", to_prometheus(s)};
     // File names and Kafka keys need not be UTF-8: replace what is not
     // rather than fail the whole answer.
+    if (path == "/" || path == "/index.html") return {200, "text/html; charset=utf-8", status_page(s)};
     if (path == "/api/v1/state")
         return {200, "application/json", to_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
     return {404, "text/plain; charset=utf-8", "not found; try /healthz, /readyz, /metrics, /api/v1/state or /api/v1/events\n"};
