@@ -40,6 +40,7 @@ struct common_flags {
     std::string listen = "127.0.0.1:9180";
     bool listen_public = false;
     std::string api_token_file;                // "" = no token asked
+    std::vector<std::string> notify;           // --notify URL[#events=...&format=...] (reconciler/notifier.hpp)
     std::vector<std::string> kafka_settings;   // -X key=value | @FILE
     std::string status_topic;
     std::vector<std::string> status_settings;  // --status-X key=value | @FILE

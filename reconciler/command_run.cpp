@@ -1,4 +1,5 @@
 #include "reconciler/commands.hpp"
+#include "reconciler/notifier.hpp"
 
 #include <utility>
 #include <boost/asio/co_spawn.hpp>
@@ -53,6 +54,17 @@ int run_forever(const common_flags& f) {
     if (!s) return 1;
     if (!open_status_topic(*s, f)) return 1;
     server_options.events = &s->loop->events();
+    std::vector<reconciler::notify_target> targets;
+    for (const auto& text : f.notify) {
+        auto t = reconciler::parse_notify(text);
+        if (!t.ok()) {
+            std::fprintf(stderr, "driftless: %s\n", t.err().message.c_str());
+            return 1;
+        }
+        targets.push_back(std::move(t).value());
+    }
+    reconciler::notifier notifications(s->io.get_executor(), std::move(targets));
+    notifications.attach(s->loop->events());
     s->loop->set_instance({f.owner, f.driver, f.sources});
     reconciler::status_server server(s->io.get_executor(), [&]() -> const reconciler::loop_status& { return s->loop->status(); },
                                      server_options);
@@ -108,6 +120,7 @@ int run_forever(const common_flags& f) {
         signals.cancel();
         s->srcs.stop();
         server.stop();
+        notifications.stop();
         s->driver->cancel_events();
         draining = true;
         watchdog = std::thread([&] {

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
     run->add_option("--api-token-file", run_flags.api_token_file,
                     "File holding a token that /api/* and /metrics ask for (Authorization: Bearer TOKEN); /healthz and /readyz stay open")
         ->envname("DRIFTLESS_API_TOKEN_FILE");
+    run->add_option("--notify", run_flags.notify,
+                    "POST events as JSON to this http:// URL (repeatable); options after '#': "
+                    "events=TYPE,TYPE (default: all but pass_started, pass_finished) and format=json|slack")
+        ->envname("DRIFTLESS_NOTIFY");
 
     auto* plan = app.add_subcommand("plan", "Print what a pass would change; exit 0 converged, 2 changes, 1 error");
     add_source_flags(plan, plan_flags);

@@ -1,0 +1,250 @@
+// --notify: parsing, bodies, and delivery to a real HTTP receiver on
+// 127.0.0.1 that answers, fails or hangs as the test says.
+#include <doctest/doctest.h>
+
+#include <utility>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "reconciler/notifier.hpp"
+
+using namespace driftless;
+using namespace driftless::reconciler;
+using namespace std::chrono_literals;
+
+namespace {
+
+// An HTTP receiver: records each request's body; answers `code`, or holds
+// the connection without an answer when `hang`.
+class receiver {
+public:
+    receiver() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        REQUIRE(::listen(fd_, 16) == 0);
+        socklen_t len = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~receiver() {
+        stopping_ = true;
+        thread_.join();
+        ::close(fd_);
+    }
+    std::vector<std::string> bodies() {
+        std::lock_guard lock(mu_);
+        return bodies_;
+    }
+    std::atomic<int> code{200};
+    std::atomic<bool> hang{false};
+    std::atomic<int> requests{0};
+    unsigned short port = 0;
+
+private:
+    void serve() {
+        while (!stopping_) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            const int c = ::accept(fd_, nullptr, nullptr);
+            if (c < 0) continue;
+            std::string in;
+            char buf[4096];
+            // The head, then Content-Length bytes of body.
+            for (;;) {
+                pollfd q{c, POLLIN, 0};
+                if (::poll(&q, 1, 2000) <= 0) break;
+                const auto n = ::recv(c, buf, sizeof buf, 0);
+                if (n <= 0) break;
+                in.append(buf, static_cast<std::size_t>(n));
+                const auto end = in.find("\r\n\r\n");
+                if (end == std::string::npos) continue;
+                const auto cl = in.find("Content-Length: ");
+                const std::size_t length = cl == std::string::npos ? 0 : std::stoul(in.substr(cl + 16));
+                if (in.size() >= end + 4 + length) {
+                    ++requests;
+                    if (hang) {
+                        // Holds the connection, answers nothing, until the client gives up.
+                        pollfd h{c, POLLIN, 0};
+                        ::poll(&h, 1, 3000);
+                        break;
+                    }
+                    const int answer = code;
+                    if (answer == 200) {
+                        std::lock_guard lock(mu_);
+                        bodies_.push_back(in.substr(end + 4, length));
+                    }
+                    const std::string reply = "HTTP/1.1 " + std::to_string(answer) + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                    ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+                    break;
+                }
+            }
+            ::close(c);
+        }
+    }
+    int fd_ = -1;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+    std::mutex mu_;
+    std::vector<std::string> bodies_;
+};
+
+// A notifier and an event log on an io_context thread of their own.
+struct live_notifier {
+    live_notifier(const std::string& url, notifier_options o) {
+        auto t = parse_notify(url);
+        REQUIRE(t.ok());
+        n.emplace(io.get_executor(), std::vector<notify_target>{std::move(t).value()}, o);
+        n->attach(log);
+        thread = std::thread([this] { io.run(); });
+    }
+    ~live_notifier() {
+        boost::asio::post(io, [this] { n->stop(); });
+        thread.join();
+    }
+    // Publishes on the io thread, as the loop does; returns once published.
+    void publish(event_type t, const std::string& name, const std::string& message) {
+        std::promise<void> done;
+        boost::asio::post(io, [&] {
+            event e;
+            e.type = t;
+            e.kind = "Service";
+            e.name = name;
+            e.message = message;
+            log.publish(std::move(e));
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+    notifier::counts stats() {
+        std::promise<notifier::counts> c;
+        boost::asio::post(io, [&] { c.set_value(n->stats(0)); });
+        return c.get_future().get();
+    }
+    boost::asio::io_context io;
+    event_log log;
+    std::optional<notifier> n;
+    std::thread thread;
+};
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(10ms);
+    }
+    return true;
+}
+
+std::string type_of(const std::string& body) { return nlohmann::json::parse(body).value("type", ""); }
+
+notifier_options quick() {
+    notifier_options o;
+    o.timeout = 300ms;
+    o.first_retry = 50ms;
+    o.max_retry = 200ms;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("notify: URLs and their options") {
+    auto t = parse_notify("http://127.0.0.1:8080/hooks/a?x=1#events=failed,healed&format=slack");
+    REQUIRE(t.ok());
+    CHECK(t->host == "127.0.0.1");
+    CHECK(t->port == 8080);
+    CHECK(t->target == "/hooks/a?x=1");
+    CHECK(t->shown == "http://127.0.0.1:8080/hooks/a?x=1");
+    CHECK(t->events == std::set<event_type>{event_type::failed, event_type::healed});
+    CHECK(t->form == notify_target::format::slack);
+    auto d = parse_notify("http://hooks.local");
+    REQUIRE(d.ok());
+    CHECK(d->port == 80);
+    CHECK(d->target == "/");
+    CHECK(d->events.count(event_type::rolled_back));
+    CHECK_FALSE(d->events.count(event_type::pass_finished));
+    CHECK(parse_notify("http://[::1]:9000/x")->host == "::1");
+
+    CHECK(parse_notify("https://hooks.slack.com/x").err().message.find("https destinations are not supported yet") != std::string::npos);
+    CHECK(parse_notify("ftp://x").err().message == "--notify ftp://x: expected an http:// URL");
+    CHECK(parse_notify("http://u:p@host/x").err().message.find("no user name or password") != std::string::npos);
+    CHECK(parse_notify("http://host:99999/").err().message.find("port must be") != std::string::npos);
+    CHECK(parse_notify("http://host/#events=nope").err().message.find("\"nope\" is not an event type") != std::string::npos);
+    CHECK(parse_notify("http://host/#format=xml").err().message.find("format must be json or slack") != std::string::npos);
+    CHECK(parse_notify("http://host/#when=now").err().message.find("unknown option \"when\"") != std::string::npos);
+}
+
+TEST_CASE("notify: bodies in json and slack form, with what was dropped") {
+    event e;
+    e.id = 3;
+    e.type = event_type::healed;
+    e.kind = "Service";
+    e.name = "web";
+    e.message = "Service/web was gone: made again";
+    auto json_form = parse_notify("http://h/").value();
+    const auto j = nlohmann::json::parse(notify_body(json_form, e, 2));
+    CHECK(j["type"] == "healed");
+    CHECK(j["id"] == 3);
+    CHECK(j["dropped_before"] == 2);
+    auto slack = parse_notify("http://h/#format=slack").value();
+    CHECK(nlohmann::json::parse(notify_body(slack, e, 0))["text"] == "driftless: healed: Service/web was gone: made again");
+}
+
+TEST_CASE("notify: a heal and a failure arrive once each, in order; the same event again within the window is not sent") {
+    receiver r;
+    live_notifier n("http://127.0.0.1:" + std::to_string(r.port) + "/hook", quick());
+    n.publish(event_type::healed, "web", "Service/web was gone: made again");
+    n.publish(event_type::pass_finished, "", "converged: 1 created");   // not in the default set
+    n.publish(event_type::failed, "db", "Service/db: image not found");
+    n.publish(event_type::failed, "db", "Service/db: image not found");   // a repeat
+    REQUIRE(wait_until([&] { return r.bodies().size() >= 2; }, 10s));
+    std::this_thread::sleep_for(300ms);   // room for a wrong third delivery to show up
+    const auto b = r.bodies();
+    REQUIRE(b.size() == 2);
+    CHECK(type_of(b[0]) == "healed");
+    CHECK(type_of(b[1]) == "failed");
+    CHECK(n.stats().suppressed == 1);
+}
+
+TEST_CASE("notify: a failing or hanging receiver gets the events once it recovers, up to the queue's bound") {
+    receiver r;
+    auto o = quick();
+    o.queue = 3;
+    live_notifier n("http://127.0.0.1:" + std::to_string(r.port) + "/hook", o);
+    SUBCASE("answers 500") { r.code = 500; }
+    SUBCASE("hangs") { r.hang = true; }
+    for (int i = 1; i <= 5; ++i) n.publish(event_type::failed, "web" + std::to_string(i), "m");
+    REQUIRE(wait_until([&] { return r.requests >= 2; }, 10s));   // tried, failed, tried again
+    CHECK(r.bodies().empty());
+    r.code = 200;
+    r.hang = false;
+    REQUIRE(wait_until([&] { return r.bodies().size() >= 3; }, 10s));
+    const auto b = r.bodies();
+    // The oldest went first: what is delivered is in order, and says what was dropped.
+    std::vector<std::string> names;
+    for (const auto& body : b) names.push_back(nlohmann::json::parse(body).value("name", ""));
+    CHECK(names.back() == "web5");
+    CHECK(nlohmann::json::parse(b.front()).value("dropped_before", 0) >= 1);
+    const auto s = n.stats();
+    CHECK(s.dropped >= 1);
+    CHECK(s.failed_attempts >= 1);
+    CHECK(s.queued == 0);
+}
