@@ -67,10 +67,13 @@ loop::loop(asio::any_io_executor ex, drivers::driver& driver, desired_state::sto
       wake_(ex),
       debounce_(ex),
       events_retry_(ex),
-      hold_(ex) {}
+      hold_(ex) {
+    events_.subscribe([this](const event& e) { status_.histograms->count(e.type); });
+}
 
 void loop::trigger(const char* why, bool debounce) {
     if (!dirty_) spdlog::debug("pass requested: {}", why);
+    if (!triggered_at_) triggered_at_ = clock::now();
     dirty_ = true;
     urgent_ = urgent_ || !debounce;
     wake_.cancel();
@@ -94,6 +97,11 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     auto desired = store_.current();
     pass_result r;
 
+    // The list is the pass's first engine request.
+    if (triggered_at_) {
+        status_.histograms->observe_reaction(std::chrono::duration<double>(clock::now() - *triggered_at_).count());
+        triggered_at_.reset();
+    }
     auto listed = co_await driver_.list();
     std::vector<drivers::actual_object> unowned;
     if (listed.ok()) {
@@ -239,6 +247,7 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     auto& m = status_.metrics;
     ++m.passes;
     m.last_pass_seconds = seconds;
+    status_.histograms->observe_pass(seconds);
     m.pass_seconds_sum += seconds;
     for (std::size_t i = 0; i < r.report.results.size(); ++i)
         ++m.actions[{to_string(r.plan.actions[i].type), to_string(r.report.results[i].result)}];

@@ -115,6 +115,7 @@ private:
     bool stopping_ = false;
     std::chrono::steady_clock::time_point last_pass_{};
     std::chrono::steady_clock::time_point engine_retry_at_{};
+    std::optional<std::chrono::steady_clock::time_point> triggered_at_;   // the first trigger since the last pass began
     std::optional<std::chrono::steady_clock::time_point> recheck_at_;   // a rollout's candidate to judge again
     event_log events_;
     std::map<std::string, std::string> swarm_rolled_back_;   // service -> the hash swarm rolled back (diff_options)

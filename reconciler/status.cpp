@@ -121,6 +121,7 @@ std::string to_prometheus(const loop_status& s) {
     single(out, "driftless_source_errors_total", "counter", "Source errors seen since start.", m.source_errors_total);
     single(out, "driftless_engine_up", "gauge", "1 when the engine answered the latest pass.", (s.engine_error.empty() ? 1 : 0));
     single(out, "driftless_engine_events_total", "counter", "Engine events received.", m.engine_events);
+    if (s.histograms) out << s.histograms->text();
     single(out, "driftless_ready", "gauge", "1 after the first completed pass.", (s.ready ? 1 : 0));
     return out.str();
 }

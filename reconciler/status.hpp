@@ -18,6 +18,7 @@
 #include "desired_state/spec.hpp"
 #include "desired_state/store.hpp"
 #include "drivers/driver.hpp"
+#include "reconciler/metrics.hpp"
 #include "reconciler/plan.hpp"
 
 namespace driftless::reconciler {
@@ -87,6 +88,8 @@ struct loop_status {
     std::shared_ptr<const desired_state::snapshot> desired_snapshot;
     std::vector<drivers::actual_object> actual;   // spec_json cleared
     counters metrics;
+    // Histograms and per-type event counters (reconciler/metrics.hpp).
+    std::shared_ptr<pass_metrics> histograms = std::make_shared<pass_metrics>();
 };
 
 // "+ Service/web  (reason)" — one line per action.

@@ -5,7 +5,8 @@
 #   run     that, and dockerd with the example image's busybox (scripts/hello.sh)
 #   all     that, and what the tests, benchmarks and fuzzing add: the other
 #           engines and peers, Kafka's and Prometheus's tools, clang for
-#           libFuzzer, git for the sidecar example, systemd-analyze
+#           libFuzzer, git for the sidecar example, systemd-analyze, chromium
+#           for the status page
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev librdkafka-dev nettle-dev
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev libsimdjson-dev
-  libssl-dev libarchive-dev libsystemd-dev
+  libssl-dev libarchive-dev libsystemd-dev prometheus-cpp-dev
   zlib1g-dev liblzma-dev libbz2-dev     # libarchive.a's compressors, linked with it
 )
 case "$set_name" in
@@ -27,6 +28,7 @@ case "$set_name" in
         kcat prometheus docker-registry docker-compose podman
         openssl socat systemd
         clang libclang-rt-14-dev
+        chromium                              # the status page, tested headless
       )
     fi ;;
   *) echo "install-deps.sh: unknown set \"$set_name\" (build, run or all)" >&2; exit 2 ;;
