@@ -35,6 +35,9 @@ td.err { white-space: pre-wrap; word-break: break-word; max-width: 40em; }
 code { font-size: 12px; }
 tr.problem td:first-child { border-left: 3px solid var(--bad); }
 ul.errors li { margin: 2px 0; }
+ol.events { padding-left: 1.5em; } ol.events time { color: #888; font-size: 12px; }
+ol.events li[data-type=failed] b, ol.events li[data-type=rolled_back] b { color: var(--bad); }
+ol.events li[data-type=healed] b, ol.events li[data-type=recovered] b { color: var(--ok); }
 @media (max-width: 700px) {
   table, tbody, tr, td { display: block; } thead { display: none; }
   tr { border-bottom: 2px solid var(--line); padding: 4px 0; } td { border: 0; padding: 1px 4px; }
@@ -124,8 +127,23 @@ constexpr std::string_view script = R"(<script>
   filter.addEventListener('input', apply);
   problems.addEventListener('change', apply);
   if (window.EventSource) {
-    const es = new EventSource('api/v1/events');
-    for (const t of TYPES) es.addEventListener(t, soon);
+    const es = new EventSource('api/v1/events?since=' + (window.DRIFTLESS_LAST_EVENT || 0));
+    const list = $('events');
+    const shown = (msg) => {
+      let e;
+      try { e = JSON.parse(msg.data); } catch (x) { return; }
+      const li = document.createElement('li');
+      li.dataset.type = e.type;
+      const time = document.createElement('time');
+      time.textContent = e.at;
+      const b = document.createElement('b');
+      b.textContent = e.type;
+      li.append(time, ' ', b, ' ', e.message);
+      list.prepend(li);
+      while (list.children.length > 100) list.lastChild.remove();
+      soon();
+    };
+    for (const t of TYPES) es.addEventListener(t, shown);
     es.addEventListener('missed', soon);
     es.onopen = () => { live.textContent = 'live'; live.className = 'ok'; soon(); };
     es.onerror = () => { live.textContent = 'reconnecting'; live.className = 'warn'; };
@@ -166,7 +184,7 @@ std::string html_escape(std::string_view text) {
     return out;
 }
 
-std::string status_page(const loop_status& s) {
+std::string status_page(const loop_status& s, const event_log* events) {
     std::string out(head);
     out += "<h1>driftless <small id=\"live\" class=\"warn\">not live</small></h1>\n<div class=\"facts\" id=\"facts\">";
     const auto& i = s.instance;
@@ -211,6 +229,17 @@ std::string status_page(const loop_status& s) {
         out += "</tr>\n";
     }
     out += "</tbody></table>\n";
+    // The latest events, newest first; the script adds each new one on top.
+    std::uint64_t last_id = 0;
+    out += "<h2>Events</h2><ol class=\"events\" id=\"events\" reversed>";
+    if (events != nullptr) {
+        last_id = events->last_id();
+        const auto r = events->since(last_id > 30 ? last_id - 30 : 0);
+        for (auto it = r.events.rbegin(); it != r.events.rend(); ++it)
+            out += "<li data-type=\"" + std::string(to_string(it->type)) + "\"><time>" + html_escape(it->at) + "</time> <b>" +
+                   to_string(it->type) + "</b> " + html_escape(it->message) + "</li>";
+    }
+    out += "</ol>\n<script>window.DRIFTLESS_LAST_EVENT = " + std::to_string(last_id) + ";</script>\n";
     // The event names the script listens for (constants, from events.hpp).
     std::string types = "[";
     for (const auto t : all_event_types()) types += std::string(types.size() > 1 ? "," : "") + "'" + to_string(t) + "'";

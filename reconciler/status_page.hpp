@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "reconciler/events.hpp"
 #include "reconciler/status.hpp"
 
 namespace driftless::reconciler {
@@ -16,6 +17,8 @@ namespace driftless::reconciler {
 // `text` with & < > " ' replaced by their character references.
 [[nodiscard]] std::string html_escape(std::string_view text);
 
-[[nodiscard]] std::string status_page(const loop_status& s);
+// `events`, when given: its latest events are listed (newest first), and
+// the page's stream starts after them.
+[[nodiscard]] std::string status_page(const loop_status& s, const event_log* events = nullptr);
 
 }  // namespace driftless::reconciler

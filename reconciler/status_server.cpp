@@ -88,7 +88,7 @@ result<std::string> read_api_token(const std::string& path) {
     return token;
 }
 
-status_response respond(const loop_status& s, const std::string& target) {
+status_response respond(const loop_status& s, const std::string& target, const event_log* events) {
     const std::string path = target.substr(0, target.find('?'));
     if (path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
     if (path == "/readyz") {
@@ -98,7 +98,7 @@ status_response respond(const loop_status& s, const std::string& target) {
     if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", to_prometheus(s)};
     // File names and Kafka keys need not be UTF-8: replace what is not
     // rather than fail the whole answer.
-    if (path == "/" || path == "/index.html") return {200, "text/html; charset=utf-8", status_page(s)};
+    if (path == "/" || path == "/index.html") return {200, "text/html; charset=utf-8", status_page(s, events)};
     if (path == "/api/v1/state")
         return {200, "application/json", to_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
     return {404, "text/plain; charset=utf-8", "not found; try /healthz, /readyz, /metrics, /api/v1/state or /api/v1/events\n"};
@@ -194,7 +194,7 @@ struct status_server::impl : std::enable_shared_from_this<impl> {
             // An answer that cannot be built is still an answer, so that
             // the client is not left waiting on an open socket.
             try {
-                auto r = respond(get(), h.target);
+                auto r = respond(get(), h.target, options.events);
                 res.result(static_cast<http::status>(r.code));
                 res.set(http::field::content_type, r.content_type);
                 res.body() = std::move(r.body);

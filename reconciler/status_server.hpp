@@ -60,7 +60,7 @@ struct status_response {
     std::string content_type;
     std::string body;
 };
-[[nodiscard]] status_response respond(const loop_status& s, const std::string& target);
+[[nodiscard]] status_response respond(const loop_status& s, const std::string& target, const event_log* events = nullptr);
 
 struct status_server_options {
     std::string token;                                       // "" = no token asked

@@ -25,7 +25,12 @@ TEST_CASE("status page: objects, errors and source errors shown, everything from
     ok.observed = "running";
     s.source_errors.push_back({{"specs/<x>.yaml", 3, 7}, "ports[1]", "\"80800:80\": port out of range"});
 
-    const auto page = status_page(s);
+    event_log log;
+    event healed;
+    healed.type = event_type::healed;
+    healed.message = "Service/x<script>y</script> was gone: made again";
+    log.publish(healed);
+    const auto page = status_page(s, &log);
     CHECK(page.find("<script>alert(1)") == std::string::npos);
     CHECK(page.find("web&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
     CHECK(page.find("&lt;b&gt;boom&lt;/b&gt; &amp; &quot;quotes&quot;") != std::string::npos);
@@ -38,8 +43,13 @@ TEST_CASE("status page: objects, errors and source errors shown, everything from
     CHECK(page.find("<noscript><meta http-equiv=\"refresh\"") != std::string::npos);
     CHECK(page.find("http://") == std::string::npos);
     CHECK(page.find("https://") == std::string::npos);
-    // One script, and it listens for every event type.
-    CHECK(page.find("<script>") == page.rfind("<script>"));
+    // The page's own scripts only (the last event's id, the page's code),
+    // and the latest events, escaped.
+    std::size_t scripts = 0;
+    for (auto at = page.find("<script>"); at != std::string::npos; at = page.find("<script>", at + 1)) ++scripts;
+    CHECK(scripts == 2);
+    CHECK(page.find("window.DRIFTLESS_LAST_EVENT = 1;") != std::string::npos);
+    CHECK(page.find("<b>healed</b> Service/x&lt;script&gt;y&lt;/script&gt; was gone") != std::string::npos);
     CHECK(page.find("'rolled_back'") != std::string::npos);
     CHECK(page.find("TYPES") == std::string::npos);
 
