@@ -277,6 +277,7 @@ asio::awaitable<status> docker_driver::rollout(const rollout_request& r) {
         if (!r.previous) co_return error{"invalid", "rollout: restore needs the previous container"};
         co_return co_await bring_back(*r.previous);
     }
+    case rollout_step::clear_failed_update: break;   // swarm's
     }
     co_return error{"invalid", "rollout: unknown step"};
 }
