@@ -154,6 +154,17 @@ asio::awaitable<void> docker_driver::leave_networks(const actual_object& old, co
     }
 }
 
+asio::awaitable<bool> docker_driver::refused_to_start(const std::string& id) {
+    // A start that failed is the spec's failure only when the engine says
+    // so in the container (State.Error): a connection lost or an answer
+    // garbled on the way is not, and must not mark the spec as failed.
+    auto r = co_await client_.call(http_method::get, "/containers/" + id + "/json");
+    if (!r) co_return false;
+    actual_object c;
+    if (!read_rollout_inspect(r->body, c)) co_return false;
+    co_return !c.rollout.error.empty() && !c.running;
+}
+
 asio::awaitable<status> docker_driver::bring_back(const actual_object& previous) {
     if (auto st = co_await rename_container(previous, previous.name); !st) co_return st;
     co_return co_await start_container(previous.id, previous.name);
@@ -233,15 +244,19 @@ asio::awaitable<status> docker_driver::rollout(const rollout_request& r) {
             co_return e;
         }
         if (r.want->spec.as_service()->replicas == 0) co_return status{};
-        if (auto st = co_await start_container(*made, r.want->spec.name); !st)
-            co_return co_await fail_start(r.want->spec.name, *made, st.err(), previous);
+        if (auto st = co_await start_container(*made, r.want->spec.name); !st) {
+            if (co_await refused_to_start(*made)) co_return co_await fail_start(r.want->spec.name, *made, st.err(), previous);
+            co_return st;   // the answer was lost, not the start: the next pass judges the candidate
+        }
         co_return status{};
     }
     case rollout_step::begin_start_first: {
         auto made = co_await make_container(*r.want, std::move(pulled), rollout_role::next, false);
         if (!made) co_return std::move(made).err();
-        if (auto st = co_await start_container(*made, engine_name(r.want->spec.name, rollout_role::next)); !st)
-            co_return co_await fail_start(r.want->spec.name, *made, st.err(), std::nullopt);
+        if (auto st = co_await start_container(*made, engine_name(r.want->spec.name, rollout_role::next)); !st) {
+            if (co_await refused_to_start(*made)) co_return co_await fail_start(r.want->spec.name, *made, st.err(), std::nullopt);
+            co_return st;
+        }
         co_return status{};
     }
     case rollout_step::promote: {

@@ -82,7 +82,8 @@ void env_change_updates_one(const std::string& driver) {
     s.write("a.yaml", service(a, "env: {LEVEL: two}\n"));
     auto plan = s.driftless({"plan"});
     CHECK(plan.exit_code == 2);
-    CHECK(contains(plan.out, "~ Service/" + a + "  (changed: env)"));
+    // What changed, then how the update goes (a health-gated rollout).
+    CHECK(contains(plan.out, "~ Service/" + a + "  (changed: env; rolling out "));
     CHECK_FALSE(contains(plan.out, "Service/" + b));
 
     REQUIRE(s.driftless({"apply"}).exit_code == 0);

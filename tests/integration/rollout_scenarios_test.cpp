@@ -234,6 +234,10 @@ TEST_CASE("docker rollout: an update whose process exits at once rolls back to t
     failing_update_rolls_back("docker", "[\"sh\", \"-c\", \"echo broken config; exit 3\"]", "", "broken config");
 }
 
+TEST_CASE("docker rollout: an update the engine cannot start rolls back, with the engine's reason") {
+    failing_update_rolls_back("docker", "[\"/no/such/program\"]", "", "the engine could not start it");
+}
+
 TEST_CASE("podman rollout: an update whose process exits at once rolls back to the same container, once") {
     failing_update_rolls_back("podman", "[\"sh\", \"-c\", \"echo broken config; exit 3\"]", "", "broken config");
 }
