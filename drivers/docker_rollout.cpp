@@ -35,15 +35,26 @@ constexpr std::size_t report_lines = 5;
 }  // namespace
 
 asio::awaitable<status> docker_driver::inspect_rollouts(std::vector<actual_object>& containers) {
-    std::set<std::string> rolling;   // names with a container in a role
+    // A stopped NAME--FAILED does not change: read once, and kept.
+    const auto settled_failed = [](const actual_object& c) {
+        return c.role == rollout_role::failed && !c.running && c.state != "restarting";
+    };
+    // Names with a container in a role; `active`: a rollout under way (a
+    // candidate to judge), whose live container is read too. A rolled-back
+    // name that only keeps its NAME--FAILED costs no request per pass: the
+    // plan reads its live container from the list.
+    std::set<std::string> rolling, active;
     std::set<std::string> seen;
-    for (const auto& c : containers)
-        if (c.kind == ds::kind::service && c.role != rollout_role::none) rolling.insert(c.name);
+    for (const auto& c : containers) {
+        if (c.kind != ds::kind::service || c.role == rollout_role::none) continue;
+        rolling.insert(c.name);
+        if (!settled_failed(c)) active.insert(c.name);
+    }
     for (auto& c : containers) {
         if (c.kind != ds::kind::service || !rolling.count(c.name) || !valid_object_id(c.id)) continue;
+        if (c.role == rollout_role::none && !active.count(c.name)) continue;
         seen.insert(c.id);
-        // A stopped NAME--FAILED does not change: read once.
-        const bool settled = c.role == rollout_role::failed && !c.running && c.state != "restarting";
+        const bool settled = settled_failed(c);
         if (settled) {
             if (auto it = failed_details_.find(c.id); it != failed_details_.end()) {
                 c.rollout = it->second;
