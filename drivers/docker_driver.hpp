@@ -130,6 +130,9 @@ private:
     asio::awaitable<status> fail_start(const std::string& spec_name, const std::string& id, error why,
                                        const std::optional<actual_object>& previous);
     asio::awaitable<status> bring_back(const actual_object& previous);
+    // After a start that failed: whether the engine recorded why it could
+    // not start container `id` (State.Error), rather than the answer being lost.
+    asio::awaitable<bool> refused_to_start(const std::string& id);
     // promote's network moves: the candidate joins the service's user
     // networks again with its aliases; the old container leaves them.
     asio::awaitable<status> give_aliases(const actual_object& candidate, const desired_state::spec& s);

@@ -35,15 +35,26 @@ constexpr std::size_t report_lines = 5;
 }  // namespace
 
 asio::awaitable<status> docker_driver::inspect_rollouts(std::vector<actual_object>& containers) {
-    std::set<std::string> rolling;   // names with a container in a role
+    // A stopped NAME--FAILED does not change: read once, and kept.
+    const auto settled_failed = [](const actual_object& c) {
+        return c.role == rollout_role::failed && !c.running && c.state != "restarting";
+    };
+    // Names with a container in a role; `active`: a rollout under way (a
+    // candidate to judge), whose live container is read too. A rolled-back
+    // name that only keeps its NAME--FAILED costs no request per pass: the
+    // plan reads its live container from the list.
+    std::set<std::string> rolling, active;
     std::set<std::string> seen;
-    for (const auto& c : containers)
-        if (c.kind == ds::kind::service && c.role != rollout_role::none) rolling.insert(c.name);
+    for (const auto& c : containers) {
+        if (c.kind != ds::kind::service || c.role == rollout_role::none) continue;
+        rolling.insert(c.name);
+        if (!settled_failed(c)) active.insert(c.name);
+    }
     for (auto& c : containers) {
         if (c.kind != ds::kind::service || !rolling.count(c.name) || !valid_object_id(c.id)) continue;
+        if (c.role == rollout_role::none && !active.count(c.name)) continue;
         seen.insert(c.id);
-        // A stopped NAME--FAILED does not change: read once.
-        const bool settled = c.role == rollout_role::failed && !c.running && c.state != "restarting";
+        const bool settled = settled_failed(c);
         if (settled) {
             if (auto it = failed_details_.find(c.id); it != failed_details_.end()) {
                 c.rollout = it->second;
@@ -154,6 +165,17 @@ asio::awaitable<void> docker_driver::leave_networks(const actual_object& old, co
     }
 }
 
+asio::awaitable<bool> docker_driver::refused_to_start(const std::string& id) {
+    // A start that failed is the spec's failure only when the engine says
+    // so in the container (State.Error): a connection lost or an answer
+    // garbled on the way is not, and must not mark the spec as failed.
+    auto r = co_await client_.call(http_method::get, "/containers/" + id + "/json");
+    if (!r) co_return false;
+    actual_object c;
+    if (!read_rollout_inspect(r->body, c)) co_return false;
+    co_return !c.rollout.error.empty() && !c.running;
+}
+
 asio::awaitable<status> docker_driver::bring_back(const actual_object& previous) {
     if (auto st = co_await rename_container(previous, previous.name); !st) co_return st;
     co_return co_await start_container(previous.id, previous.name);
@@ -233,15 +255,19 @@ asio::awaitable<status> docker_driver::rollout(const rollout_request& r) {
             co_return e;
         }
         if (r.want->spec.as_service()->replicas == 0) co_return status{};
-        if (auto st = co_await start_container(*made, r.want->spec.name); !st)
-            co_return co_await fail_start(r.want->spec.name, *made, st.err(), previous);
+        if (auto st = co_await start_container(*made, r.want->spec.name); !st) {
+            if (co_await refused_to_start(*made)) co_return co_await fail_start(r.want->spec.name, *made, st.err(), previous);
+            co_return st;   // the answer was lost, not the start: the next pass judges the candidate
+        }
         co_return status{};
     }
     case rollout_step::begin_start_first: {
         auto made = co_await make_container(*r.want, std::move(pulled), rollout_role::next, false);
         if (!made) co_return std::move(made).err();
-        if (auto st = co_await start_container(*made, engine_name(r.want->spec.name, rollout_role::next)); !st)
-            co_return co_await fail_start(r.want->spec.name, *made, st.err(), std::nullopt);
+        if (auto st = co_await start_container(*made, engine_name(r.want->spec.name, rollout_role::next)); !st) {
+            if (co_await refused_to_start(*made)) co_return co_await fail_start(r.want->spec.name, *made, st.err(), std::nullopt);
+            co_return st;
+        }
         co_return status{};
     }
     case rollout_step::promote: {

@@ -92,8 +92,10 @@ TEST_CASE("docker faults: run through a misbehaving engine socket converges and 
         declared.push_back(added);
 
         // Enough faulty exchanges that every kind of fault is likely met
-        // (fewer as driftless backs off from a failing engine).
-        CHECK(wait_until([&] { return proxy.faults() >= faults_before + 20 || !run->running(); }, 180s));
+        // (fewer as driftless backs off from a failing engine: with half the
+        // requests failing, most passes fail, and the engine back-off grows
+        // to 30 s).
+        CHECK(wait_until([&] { return proxy.faults() >= faults_before + 12 || !run->running(); }, 180s));
         CHECK(run->running());
         proxy.pass_through();
 

@@ -132,7 +132,7 @@ TEST_CASE("docker: the io.driftless.spec label of a container with an env secret
 
     s.write("web.yaml", service(web, "env: {PASSWORD: " + secret + "-2, MODE: plain}\n"));
     auto plan = s.driftless({"plan"});
-    CHECK(contains(plan.out, "~ Service/" + web + "  (changed: env)"));
+    CHECK(contains(plan.out, "~ Service/" + web + "  (changed: env; rolling out "));
     CHECK_FALSE(contains(plan.out + plan.err, secret));
 }
 

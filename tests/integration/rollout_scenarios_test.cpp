@@ -184,6 +184,35 @@ void good_update_goes_through(const std::string& driver) {
     REQUIRE(wait_until([&] { return observed(s, name) == "running"; }, 30s));
 }
 
+// The rollout of `name` (its old container `old_id`) ended as it should:
+// passed, one container, the new one, running; or rolled back, the old one
+// running beside its NAME--FAILED.
+bool rollout_ended(const scenario& s, const std::string& name, const std::string& old_id, bool should_pass) {
+    const auto r = rows(s);
+    if (should_pass) return r.size() == 1 && r[0].name == name && up(r[0]) && r[0].id != old_id;
+    return r.size() == 2 && s.container_id(name) == old_id && s.container_state(name) == "running" &&
+           observed(s, name) == "rolled_back" && live_count(s) == 1;
+}
+
+// A driftless started again after a kill: the rollout ends as it should,
+// with one live container.
+void expect_ended_after_restart(scenario& s, const std::string& name, const std::string& old_id, bool should_pass) {
+    auto again = s.start_run();
+    std::string seen;
+    const bool settled = wait_until([&] {
+        seen.clear();
+        for (const auto& c : rows(s)) seen += c.id.substr(0, 12) + " " + c.name + " " + c.status + "\n";
+        return rollout_ended(s, name, old_id, should_pass);
+    }, 120s);
+    INFO(again->log());
+    INFO("old " << old_id.substr(0, 12) << "; containers:\n" << seen << "state: " << object_status(s, name).dump());
+    REQUIRE(settled);
+    CHECK(live_count(s) == 1);
+    if (should_pass) CHECK(command_of(s, name) == R"(["sleep","3601"])");
+    again->signal(SIGTERM);
+    again->wait(30s);
+}
+
 // driftless killed when `when` first holds, then started again: the
 // rollout ends with one live container, the right one.
 void killed_mid_rollout(const std::string& driver, const std::string& new_extra, const std::string& new_command,
@@ -205,21 +234,7 @@ void killed_mid_rollout(const std::string& driver, const std::string& new_extra,
     // The next run logs to the same file: its status port must be read
     // from its own lines, not from the killed one's.
     std::filesystem::remove(run->log_path());
-    auto again = s.start_run();
-    std::string seen;
-    const bool settled = wait_until([&] {
-        const auto r = rows(s);
-        seen.clear();
-        for (const auto& c : r) seen += c.id.substr(0, 12) + " " + c.name + " " + c.status + "\n";
-        if (should_pass) return r.size() == 1 && r[0].name == name && up(r[0]) && r[0].id != old_id;
-        return r.size() == 2 && s.container_id(name) == old_id && s.container_state(name) == "running" &&
-               observed(s, name) == "rolled_back" && live_count(s) == 1;
-    }, 120s);
-    INFO(again->log());
-    INFO("old " << old_id.substr(0, 12) << "; containers:\n" << seen << "state: " << object_status(s, name).dump());
-    REQUIRE(settled);
-    CHECK(live_count(s) == 1);
-    if (should_pass) CHECK(command_of(s, name) == R"(["sleep","3601"])");
+    expect_ended_after_restart(s, name, old_id, should_pass);
 }
 
 bool has(const std::vector<row>& r, const std::string& n) {
@@ -232,6 +247,10 @@ bool has(const std::vector<row>& r, const std::string& n) {
 
 TEST_CASE("docker rollout: an update whose process exits at once rolls back to the same container, once") {
     failing_update_rolls_back("docker", "[\"sh\", \"-c\", \"echo broken config; exit 3\"]", "", "broken config");
+}
+
+TEST_CASE("docker rollout: an update the engine cannot start rolls back, with the engine's reason") {
+    failing_update_rolls_back("docker", "[\"/no/such/program\"]", "", "the engine could not start it");
 }
 
 TEST_CASE("podman rollout: an update whose process exits at once rolls back to the same container, once") {
@@ -306,15 +325,7 @@ int kill_at_each_step(const std::string& extra, const std::string& new_command, 
         proxy.trip_after(static_cast<std::size_t>(k), changes_something, [pid] { ::kill(pid, SIGKILL); });
         s.write("web.yaml", spec(name, new_command, extra));
         // Tripped, or the update is over without reaching the k-th call.
-        const auto settled_pass = [&] {
-            const auto r = rows(s);
-            return r.size() == 1 && r[0].name == name && up(r[0]) && r[0].id != old_id;
-        };
-        const auto settled_fail = [&] {
-            return rows(s).size() == 2 && s.container_id(name) == old_id && s.container_state(name) == "running" &&
-                   observed(s, name) == "rolled_back" && live_count(s) == 1;
-        };
-        REQUIRE_MESSAGE(wait_until([&] { return !proxy.tripped_on().empty() || (should_pass ? settled_pass() : settled_fail()); },
+        REQUIRE_MESSAGE(wait_until([&] { return !proxy.tripped_on().empty() || rollout_ended(s, name, old_id, should_pass); },
                                    120s),
                         run->log());
         const std::string at = proxy.tripped_on();
@@ -326,20 +337,7 @@ int kill_at_each_step(const std::string& extra, const std::string& new_command, 
         CAPTURE(at);
         run->wait(10s);
         std::filesystem::remove(run->log_path());
-        auto again = s.start_run();
-        std::string seen;
-        const bool settled = wait_until([&] {
-            seen.clear();
-            for (const auto& c : rows(s)) seen += c.id.substr(0, 12) + " " + c.name + " " + c.status + "\n";
-            return should_pass ? settled_pass() : settled_fail();
-        }, 120s);
-        INFO(again->log());
-        INFO("old " << old_id.substr(0, 12) << "; containers:\n" << seen << "state: " << object_status(s, name).dump());
-        REQUIRE(settled);
-        CHECK(live_count(s) == 1);
-        if (should_pass) CHECK(command_of(s, name) == R"(["sleep","3601"])");
-        again->signal(SIGTERM);
-        again->wait(30s);
+        expect_ended_after_restart(s, name, old_id, should_pass);
     }
 }
 
