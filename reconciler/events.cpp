@@ -118,7 +118,7 @@ std::vector<event> object_events(const desired_state::resource_key& key, const o
     // The desired spec is the one the previous pass wanted, and the object
     // had been made from it: what an action puts back was changed by hand.
     const bool same_spec = before != nullptr && !before->desired_hash.empty() && before->desired_hash == after.desired_hash;
-    const bool existed = before != nullptr && !before->actual_hash.empty();
+    const bool existed = before != nullptr && before->made;
     const bool was_failing = before != nullptr && before->failing;
 
     if (acted && acted->succeeded) {

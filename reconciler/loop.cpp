@@ -238,6 +238,12 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         const auto wait = std::chrono::milliseconds(std::max<std::int64_t>(*r.plan.recheck_at_ms - diff_opts.now_ms, 0) + 50);
         recheck_at_ = clock::now() + std::min<std::chrono::milliseconds>(wait, options_.resync);
     }
+    const bool acted = std::any_of(r.report.results.begin(), r.report.results.end(),
+                                   [](const auto& res) { return res.result == outcome::succeeded; });
+    if (acted && !dry_run) {
+        const auto confirm = clock::now() + options_.confirm;
+        recheck_at_ = recheck_at_ ? std::min(*recheck_at_, confirm) : confirm;
+    }
     co_return r;
 }
 
@@ -334,7 +340,14 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     auto old = status_.objects.begin();
     for (auto& [key, o] : objects) {
         while (old != status_.objects.end() && old->first < key) changed.push_back((old++)->first);
+        o.made = !o.desired_hash.empty() && o.actual_hash == o.desired_hash;
         if (old != status_.objects.end() && old->first == key) {
+            if (old->second.made && old->second.desired_hash == o.desired_hash) o.made = true;
+            // The last action taken on it stands until another is.
+            if (o.last_action.empty()) {
+                o.last_action.assign(old->second.last_action);
+                o.last_result.assign(old->second.last_result);
+            }
             if (old->second == o) o.since.assign(old->second.since);
             else {
                 changed.push_back(key);

@@ -40,6 +40,11 @@ struct loop_options {
     std::size_t parallel = 8;
     std::chrono::milliseconds resync{30'000};
     std::chrono::milliseconds debounce{100};
+    // After a pass whose actions succeeded, one more list this long after
+    // it: the engine's events do not report what we did ourselves, and the
+    // state shown (page, API) should be what the engine holds, not what was
+    // asked of it.
+    std::chrono::milliseconds confirm{1'000};
     diff_options diff;
     // Passes (from the first) whose execution draws a progress line on the
     // terminal (progress.hpp): `apply` all, `run` the first, 0 when stderr

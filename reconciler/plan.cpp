@@ -319,6 +319,10 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
             a.have = *found;
             a.reason = "image " + entry.spec.as_service()->image + " is now " + *now + " in its registry (made from " +
                        found->image_digest + ")";
+        } else if (found->state == "removing") {
+            // On its way out (removed by hand): the engine's destroy event
+            // brings the pass that makes it again.
+            continue;
         } else if (!found->running && key.kind == kind::service && found->self_healing) {
             // Swarm restarts tasks itself: nothing to do while it converges;
             // when its tasks fail or cannot be placed, report its reason.

@@ -27,18 +27,19 @@ struct object_status {
     std::string desired_hash;            // "" when not desired
     std::string actual_hash;             // "" when absent
     std::string observed;                // absent | running | exited | ... | conflict | rolling_out | rolled_back | paused
-    std::string last_action;             // create | update | start | remove | ""
+    std::string last_action;             // create | update | start | remove | "": the latest taken on it, in any pass
     std::string last_result;             // succeeded | failed | skipped | reported | ""
     std::string error;                   // the latest error, "" when healthy
     std::int64_t backoff_ms = 0;         // time until the next try, 0 = none
     bool drifted = false;                // actual differs from desired
     bool failing = false;                // the latest action failed or a conflict holds it
     std::string since;                   // RFC 3339 time of the last change of this status
+    bool made = false;                   // it has stood at desired_hash since that was wanted (an action that puts it back heals it)
     // Back to the values above, keeping the strings' storage.
     void reset() {
         for (auto* s : {&desired_hash, &actual_hash, &observed, &last_action, &last_result, &error, &since}) s->clear();
         backoff_ms = 0;
-        drifted = failing = false;
+        drifted = failing = made = false;
     }
     bool operator==(const object_status& o) const {
         return desired_hash == o.desired_hash && actual_hash == o.actual_hash && observed == o.observed &&

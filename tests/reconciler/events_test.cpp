@@ -26,6 +26,7 @@ object_status state_of(const std::string& desired, const std::string& actual, co
     o.observed = observed;
     o.failing = failing;
     o.error = error;
+    o.made = !desired.empty() && desired == actual;   // as the loop carries it
     return o;
 }
 
@@ -93,6 +94,16 @@ TEST_CASE("events: what an object's status change amounts to") {
         const auto before = state_of("h1", "h1", "running");
         CHECK(types(object_events(web, &before, state_of("h1", "h1", "running"), acted_on{action_type::create, true})) ==
               std::vector<std::string>{"healed"});
+        // A pass between, when it could not be made at once (a removal
+        // still under way, a backoff): still a heal once it is.
+        auto gone = state_of("h1", "", "absent", true, "removal in progress");
+        gone.made = true;
+        CHECK(types(object_events(web, &gone, state_of("h1", "h1", "running"), acted_on{action_type::create, true})) ==
+              std::vector<std::string>{"healed", "recovered"});
+        // Never made from this spec before: created, not healed.
+        const auto fresh = state_of("h2", "", "absent");
+        CHECK(types(object_events(web, &fresh, state_of("h2", "h2", "running"), acted_on{action_type::create, true})) ==
+              std::vector<std::string>{"created"});
     }
     SUBCASE("stopped and started again: healed; a new spec's update: updated") {
         const auto before = state_of("h1", "h1", "exited");

@@ -31,6 +31,15 @@ TEST_CASE("diff: create, keep, update, start, remove") {
     CHECK_FALSE(p.converged());
 }
 
+TEST_CASE("diff: a container the engine is removing is left to go; its destroy event brings the pass that makes it again") {
+    auto desired = snapshot_of({service_entry("web", "h1")});
+    auto going = owned(kind::service, "web", "h1", false);
+    going.state = "removing";
+    auto p = diff(desired, {going}, {});
+    CHECK(p.actions.empty());
+    CHECK(find(diff(desired, {}, {}), "Service/web")->type == action_type::create);
+}
+
 TEST_CASE("diff: converged state gives an empty plan") {
     auto desired = snapshot_of({service_entry("a", "h1"), network_entry("n", "h2")});
     auto p = diff(desired, {owned(kind::service, "a", "h1"), owned(kind::network, "n", "h2")}, {});

@@ -327,7 +327,9 @@ struct event_server {
 };
 
 // The ids of the events in an SSE text, in order.
-std::vector<int> ids(const std::string& text) {
+std::vector<int> ids(const std::string& read) {
+    // An event's fields begin a line; what was read may begin with one.
+    const std::string text = "\n" + read;
     std::vector<int> out;
     for (std::size_t at = text.find("\nid: "); at != std::string::npos; at = text.find("\nid: ", at + 1))
         out.push_back(std::stoi(text.substr(at + 5)));
