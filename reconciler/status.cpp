@@ -99,8 +99,9 @@ std::string to_prometheus(const loop_status& s) {
     const auto& m = s.metrics;
     single(out, "driftless_passes_total", "counter", "Reconcile passes run.", m.passes);
     single(out, "driftless_pass_failures_total", "counter", "Passes abandoned because the engine failed (list or connect).", m.passes_failed);
-    single(out, "driftless_pass_duration_seconds", "gauge", "Duration of the latest pass.", m.last_pass_seconds);
-    single(out, "driftless_pass_duration_seconds_total", "counter", "Total time spent in passes.", m.pass_seconds_sum);
+    // Every pass's duration is the histogram driftless_pass_duration_seconds
+    // (its _sum is the total time spent in passes).
+    single(out, "driftless_last_pass_duration_seconds", "gauge", "Duration of the latest pass.", m.last_pass_seconds);
     single(out, "driftless_pass_cpu_seconds", "gauge", "CPU time of the latest pass.", m.last_pass_cpu_seconds);
     single(out, "driftless_pass_cpu_seconds_total", "counter", "Total CPU time spent in passes.", m.pass_cpu_seconds_sum);
     single(out, "driftless_pass_engine_requests", "gauge", "Engine requests sent by the latest pass.", m.last_pass_engine_requests);

@@ -307,6 +307,10 @@ void status_endpoints(const std::string& driver) {
     auto metrics = s.http_get("/metrics").out;
     CHECK(contains(metrics, "driftless_passes_total"));
     CHECK(contains(metrics, "driftless_actions_total{action=\"create\",result=\"succeeded\"} 1"));
+    // The histograms and the events by type (prometheus-cpp's serializer).
+    CHECK(contains(metrics, "driftless_pass_duration_seconds_bucket{le=\"+Inf\"} "));
+    CHECK(contains(metrics, "driftless_reaction_seconds_count "));
+    CHECK(contains(metrics, "driftless_events_total{type=\"created\"} 1"));
     auto check = sh("curl -s http://127.0.0.1:" + std::to_string(s.status_port()) + "/metrics | promtool check metrics");
     INFO(check.out, check.err);
     CHECK(check.exit_code == 0);
