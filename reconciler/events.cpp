@@ -102,15 +102,20 @@ void event_log::unsubscribe(std::size_t handle) { listeners_.erase(handle); }
 std::vector<event> object_events(const desired_state::resource_key& key, const object_status* before,
                                  const object_status& after, const std::optional<acted_on>& acted) {
     std::vector<event> out;
-    const auto add = [&](event_type t, std::string message) {
+    // An action's event says what was done; a state's, what was seen. The
+    // status's observed state and actual hash are from the list the pass
+    // began with, before its action, so an action's event leaves them out.
+    const auto add = [&](event_type t, std::string message, bool by_action = false) {
         event e;
         e.type = t;
         e.kind = desired_state::to_string(key.kind);
         e.name = key.name;
         e.message = std::move(message);
-        e.detail = {{"observed", after.observed}};
+        e.detail = nlohmann::json::object();
+        if (by_action) e.detail["action"] = to_string(acted->type);
+        else e.detail["observed"] = after.observed;
         if (!after.desired_hash.empty()) e.detail["desired_hash"] = short_hash(after.desired_hash);
-        if (!after.actual_hash.empty()) e.detail["actual_hash"] = short_hash(after.actual_hash);
+        if (!by_action && !after.actual_hash.empty()) e.detail["actual_hash"] = short_hash(after.actual_hash);
         if (!after.error.empty()) e.detail["error"] = after.error;
         out.push_back(std::move(e));
     };
@@ -124,20 +129,20 @@ std::vector<event> object_events(const desired_state::resource_key& key, const o
     if (acted && acted->succeeded) {
         switch (acted->type) {
         case action_type::create:
-            if (same_spec && existed) add(event_type::healed, what + " was gone: made again");
-            else add(event_type::created, what + " created");
+            if (same_spec && existed) add(event_type::healed, what + " was gone: made again", true);
+            else add(event_type::created, what + " created", true);
             break;
         case action_type::update:
         case action_type::adopt:
             // A health-gated update's first step: the update ends when the
             // rollout does (below).
-            if (after.observed != "rolling_out") add(event_type::updated, what + " updated to " + short_hash(after.desired_hash));
+            if (after.observed != "rolling_out") add(event_type::updated, what + " updated to " + short_hash(after.desired_hash), true);
             break;
         case action_type::start:
-            if (same_spec) add(event_type::healed, what + " was stopped: started again");
-            else add(event_type::started, what + " started");
+            if (same_spec) add(event_type::healed, what + " was stopped: started again", true);
+            else add(event_type::started, what + " started", true);
             break;
-        case action_type::remove: add(event_type::removed, what + " removed"); break;
+        case action_type::remove: add(event_type::removed, what + " removed", true); break;
         default: break;
         }
     }

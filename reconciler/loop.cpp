@@ -296,7 +296,14 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
             o.failing = res.result == outcome::failed || a.type == action_type::conflict ||
                         (a.type == action_type::drifted && a.have && !a.have->task_error.empty()) ||
                         (res.result == outcome::skipped && !backoff_.due(a.key, clock::now()));
-            if (res.result == outcome::succeeded) o.drifted = false;
+            if (res.result == outcome::succeeded) {
+                o.drifted = false;
+                // Made from the desired spec (an update under a rollout is
+                // not, until the rollout passes).
+                if (a.type == action_type::create || a.type == action_type::start || a.type == action_type::update ||
+                    a.type == action_type::adopt)
+                    o.made = a.observed.empty();
+            }
         }
         if (a.type == action_type::conflict) o.observed = "conflict";
         if (!a.observed.empty()) {
@@ -340,7 +347,7 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     auto old = status_.objects.begin();
     for (auto& [key, o] : objects) {
         while (old != status_.objects.end() && old->first < key) changed.push_back((old++)->first);
-        o.made = !o.desired_hash.empty() && o.actual_hash == o.desired_hash;
+        o.made = o.made || (!o.desired_hash.empty() && o.actual_hash == o.desired_hash);
         if (old != status_.objects.end() && old->first == key) {
             if (old->second.made && old->second.desired_hash == o.desired_hash) o.made = true;
             // The last action taken on it stands until another is.
@@ -348,8 +355,10 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
                 o.last_action.assign(old->second.last_action);
                 o.last_result.assign(old->second.last_result);
             }
-            if (old->second == o) o.since.assign(old->second.since);
+            if (old->second == o && acted.count(key) == 0) o.since.assign(old->second.since);
             else {
+                // Changed, or acted on: made again just as it was before it
+                // went is a heal though its status reads the same.
                 changed.push_back(key);
                 o.since = stamp;
                 log_rollout_change(key, old->second, o);
