@@ -21,10 +21,15 @@
 
 #include "reconciler/notifier.hpp"
 #include "tools/http_receiver.hpp"
+#include "tools/loopback.hpp"
+#include "tools/wait_until.hpp"
 
 using namespace driftless;
 using namespace driftless::reconciler;
+using driftless::testing::accepts;
+using driftless::testing::free_port;
 using driftless::testing::receiver;
+using driftless::testing::wait_until;
 using namespace std::chrono_literals;
 
 namespace {
@@ -66,15 +71,6 @@ struct live_notifier {
     std::optional<notifier> n;
     std::thread thread;
 };
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
 
 std::string type_of(const std::string& body) { return nlohmann::json::parse(body).value("type", ""); }
 
@@ -178,33 +174,12 @@ struct tls_front {
             ::_exit(127);
         }
         // Listening once a connection is taken.
-        REQUIRE_MESSAGE(wait_until([&] { return connects(port); }, 10s), "socat is needed (scripts/install-deps.sh)");
+        REQUIRE_MESSAGE(wait_until([&] { return accepts(port); }, 10s), "socat is needed (scripts/install-deps.sh)");
     }
     ~tls_front() {
         ::kill(pid, SIGTERM);
         ::waitpid(pid, nullptr, 0);
         std::filesystem::remove_all(dir);
-    }
-    static unsigned short free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        socklen_t len = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        ::close(fd);
-        return ntohs(a.sin_port);
-    }
-    static bool connects(unsigned short p) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a.sin_port = htons(p);
-        const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-        ::close(fd);
-        return ok;
     }
     std::string dir;
     unsigned short port = 0;

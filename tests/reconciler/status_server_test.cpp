@@ -29,10 +29,12 @@
 
 #include "reconciler/status_client.hpp"
 #include "reconciler/status_server.hpp"
+#include "tools/wait_until.hpp"
 
 using namespace driftless;
 using namespace driftless::reconciler;
 using namespace std::chrono_literals;
+using driftless::testing::wait_until;
 
 namespace {
 
@@ -120,15 +122,6 @@ std::size_t open_descriptors() {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
     return n;
-}
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
 }
 
 }  // namespace
