@@ -240,6 +240,8 @@ struct engine_client::impl {
             });
             if (ec) {
                 if (reused && stale(ec)) continue;
+                if (host.tls && stale(ec))
+                    co_return error{"unreachable", tls_dropped_text(ec, host.to_string(), *host.tls, describe(m, target))};
                 co_return io_error(ec, m, target, limit);
             }
             http::response_parser<http::string_body> parser;
@@ -267,6 +269,10 @@ struct engine_client::impl {
                 });
             if (ec) {
                 if (reused && stale(ec) && !parser.got_some()) continue;
+                // A new TLS connection dropped before any answer: the engine's
+                // verdict on our certificate (TLS 1.3 gives it after the handshake).
+                if (!reused && host.tls && stale(ec) && !parser.got_some())
+                    co_return error{"unreachable", tls_dropped_text(ec, host.to_string(), *host.tls, describe(m, target))};
                 co_return io_error(ec, m, target, limit);
             }
             auto res = parser.release();

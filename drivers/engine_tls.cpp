@@ -76,4 +76,11 @@ std::string tls_error_text(const boost::system::error_code& ec, const std::strin
            " (is the engine serving TLS on that port?)";
 }
 
+std::string tls_dropped_text(const boost::system::error_code& ec, const std::string& endpoint, const engine_tls& tls,
+                             const std::string& during) {
+    return "the engine at " + endpoint + " refused the TLS connection (it closed it right after the handshake, before " +
+           "answering: " + ec.message() + ", " + during + "); it must trust the CA that signed the client certificate " +
+           tls.cert_file;
+}
+
 }  // namespace driftless::drivers::docker

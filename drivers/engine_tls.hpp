@@ -31,5 +31,10 @@ namespace driftless::drivers::docker {
 // ("handshake", "GET /v1.41/version").
 [[nodiscard]] std::string tls_error_text(const boost::system::error_code& ec, const std::string& endpoint,
                                          const engine_tls& tls, const std::string& during);
+// A connection closed by the engine right after a completed handshake,
+// before any answer: with TLS 1.3 the engine checks driftless's certificate
+// only then, and its alert is lost when the close (a reset) overtakes it.
+[[nodiscard]] std::string tls_dropped_text(const boost::system::error_code& ec, const std::string& endpoint,
+                                           const engine_tls& tls, const std::string& during);
 
 }  // namespace driftless::drivers::docker

@@ -99,6 +99,23 @@ std::size_t event_log::subscribe(listener l) {
 
 void event_log::unsubscribe(std::size_t handle) { listeners_.erase(handle); }
 
+std::size_t event_log::subscribe_state(state_listener l) {
+    const std::size_t h = next_listener_++;
+    state_listeners_.emplace(h, std::move(l));
+    return h;
+}
+
+void event_log::unsubscribe_state(std::size_t handle) { state_listeners_.erase(handle); }
+
+void event_log::state_changed() {
+    std::vector<std::size_t> handles;
+    for (const auto& [h, l] : state_listeners_) handles.push_back(h);
+    for (const auto h : handles)
+        if (const auto it = state_listeners_.find(h); it != state_listeners_.end()) it->second();
+}
+
+std::string_view state_sse() noexcept { return "event: state\ndata: {}\n\n"; }
+
 std::vector<event> object_events(const desired_state::resource_key& key, const object_status* before,
                                  const object_status& after, const std::optional<acted_on>& acted) {
     std::vector<event> out;

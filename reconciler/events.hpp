@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -64,6 +65,8 @@ struct event {
 [[nodiscard]] nlohmann::json to_json(const event& e);
 // One Server-Sent Events message: "id: N\nevent: TYPE\ndata: {json}\n\n".
 [[nodiscard]] std::string to_sse(const event& e);
+// The unnumbered message of event_log::state_changed: "event: state\ndata: {}\n\n".
+[[nodiscard]] std::string_view state_sse() noexcept;
 
 class event_log {
 public:
@@ -90,12 +93,21 @@ public:
     std::size_t subscribe(listener l);
     void unsubscribe(std::size_t handle);
 
+    // The objects' status changed in a way no event tells (an object seen
+    // running after the action that made it): not numbered, not kept, only
+    // a nudge for live views to read the state again.
+    using state_listener = std::function<void()>;
+    std::size_t subscribe_state(state_listener l);
+    void unsubscribe_state(std::size_t handle);
+    void state_changed();
+
 private:
     std::size_t capacity_;
     std::deque<event> ring_;
     std::uint64_t next_id_ = 1;
     std::map<event_type, std::uint64_t> counts_;
     std::map<std::size_t, listener> listeners_;
+    std::map<std::size_t, state_listener> state_listeners_;
     std::size_t next_listener_ = 1;
 };
 

@@ -423,6 +423,7 @@ void loop::record(std::shared_ptr<const desired_state::snapshot> desired_ptr, st
     }
     status_.actual = std::move(actual);
 
+    if (!changed.empty()) events_.state_changed();
     if (on_status_change && !changed.empty()) on_status_change(status_, changed);
 }
 

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
                     "File holding a token that /api/* and /metrics ask for (Authorization: Bearer TOKEN); /healthz and /readyz stay open")
         ->envname("DRIFTLESS_API_TOKEN_FILE");
     run->add_option("--notify", run_flags.notify,
-                    "POST events as JSON to this http:// URL (repeatable); options after '#': "
+                    "POST events as JSON to this http:// or https:// URL (repeatable); options after '#': "
                     "events=TYPE,TYPE (default: all but pass_started, pass_finished) and format=json|slack")
         ->envname("DRIFTLESS_NOTIFY");
 

@@ -5,13 +5,19 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
 
 #include <charconv>
 #include <deque>
+#include <optional>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -47,15 +53,18 @@ result<notify_target> parse_notify(const std::string& text) {
         url = text.substr(0, hash);
         options = text.substr(hash + 1);
     }
-    if (url.rfind("https://", 0) == 0)
-        return bad(text, "https destinations are not supported yet; use http:// (a relay on the host, or an internal hook)").err();
-    if (url.rfind("http://", 0) != 0) return bad(text, "expected an http:// URL").err();
-    std::string rest = url.substr(7);
+    if (url.rfind("https://", 0) == 0) {
+        t.tls = true;
+        t.port = 443;
+    } else if (url.rfind("http://", 0) != 0) {
+        return bad(text, "expected an http:// or https:// URL").err();
+    }
+    std::string rest = url.substr(t.tls ? 8 : 7);
     const auto slash = rest.find('/');
     std::string authority = rest.substr(0, slash);
     t.target = slash == std::string::npos ? "/" : rest.substr(slash);
     if (authority.empty() || authority.find('@') != std::string::npos)
-        return bad(text, "expected http://HOST[:PORT]/PATH (no user name or password in the URL)").err();
+        return bad(text, "expected http(s)://HOST[:PORT]/PATH (no user name or password in the URL)").err();
     std::string host = authority, port;
     if (authority.front() == '[') {
         const auto close = authority.find(']');
@@ -83,7 +92,7 @@ result<notify_target> parse_notify(const std::string& text) {
     for (const char c : t.target)
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return bad(text, "the path holds a space or a control character").err();
     t.host = host;
-    t.shown = "http://" + authority + t.target;
+    t.shown = (t.tls ? "https://" : "http://") + authority + t.target;
 
     for (std::size_t at = 0; at < options.size();) {
         const auto amp = options.find('&', at);
@@ -129,8 +138,18 @@ std::string notify_body(const notify_target& t, const event& e, std::uint64_t dr
 
 struct notifier::impl : std::enable_shared_from_this<impl> {
     struct destination {
-        explicit destination(asio::any_io_executor ex, notify_target t) : target(std::move(t)), wake(ex) {}
+        explicit destination(asio::any_io_executor ex, notify_target t) : target(std::move(t)), wake(ex) {
+            if (target.tls) {
+                // The system's trusted certificates (SSL_CERT_FILE and
+                // SSL_CERT_DIR are honoured, as by other OpenSSL clients),
+                // and the peer must prove the URL's host name.
+                tls.emplace(asio::ssl::context::tls_client);
+                tls->set_default_verify_paths();
+                tls->set_verify_mode(asio::ssl::verify_peer);
+            }
+        }
         notify_target target;
+        std::optional<asio::ssl::context> tls;
         std::deque<event> queue;
         std::uint64_t dropped_unsaid = 0;   // dropped since the last delivery said so
         counts stats;
@@ -169,22 +188,13 @@ struct notifier::impl : std::enable_shared_from_this<impl> {
         }
     }
 
-    asio::awaitable<status> post(destination& d, std::string body) {
-        const notify_target& t = d.target;
+    // One request and its answer on a connected stream (plain or TLS).
+    template <class Stream>
+    static asio::awaitable<status> exchange(Stream& stream, const notify_target& t, std::string body) {
         beast::error_code ec;
-        tcp::resolver resolver(ex);
-        auto held = std::make_shared<beast::tcp_stream>(ex);
-        d.in_flight = held;
-        beast::tcp_stream& stream = *held;
-        stream.expires_after(options.timeout);
-        // The resolver has no deadline of its own; a name is looked up in
-        // the system's time (numeric addresses need no look-up).
-        auto found = co_await resolver.async_resolve(t.host, std::to_string(t.port), asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return error{"unreachable", "resolve " + t.host + ": " + ec.message()};
-        co_await stream.async_connect(found, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return error{"unreachable", "connect: " + ec.message()};
         http::request<http::string_body> req{http::verb::post, t.target, 11};
-        req.set(http::field::host, t.port == 80 ? t.host : t.host + ":" + std::to_string(t.port));
+        const std::uint16_t usual = t.tls ? 443 : 80;
+        req.set(http::field::host, t.port == usual ? t.host : t.host + ":" + std::to_string(t.port));
         req.set(http::field::user_agent, "driftless");
         req.set(http::field::content_type, "application/json");
         req.set(http::field::connection, "close");
@@ -198,9 +208,47 @@ struct notifier::impl : std::enable_shared_from_this<impl> {
         co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return error{ec == beast::error::timeout ? "timeout" : "unreachable", "answer: " + ec.message()};
         const auto code = parser.get().result_int();
-        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
         if (code < 200 || code > 299) co_return error{"engine", "answered HTTP " + std::to_string(code)};
         co_return status{};
+    }
+
+    asio::awaitable<status> post(destination& d, std::string body) {
+        const notify_target& t = d.target;
+        beast::error_code ec;
+        tcp::resolver resolver(ex);
+        // The TCP stream under either kind, held here and watched by stop().
+        std::shared_ptr<beast::tcp_stream> tcp_held;
+        std::shared_ptr<beast::ssl_stream<beast::tcp_stream>> tls_held;
+        if (d.tls) {
+            tls_held = std::make_shared<beast::ssl_stream<beast::tcp_stream>>(ex, *d.tls);
+            tcp_held = std::shared_ptr<beast::tcp_stream>(tls_held, &beast::get_lowest_layer(*tls_held));
+        } else {
+            tcp_held = std::make_shared<beast::tcp_stream>(ex);
+        }
+        d.in_flight = tcp_held;
+        beast::tcp_stream& stream = *tcp_held;
+        stream.expires_after(options.timeout);
+        // The resolver has no deadline of its own; a name is looked up in
+        // the system's time (numeric addresses need no look-up).
+        auto found = co_await resolver.async_resolve(t.host, std::to_string(t.port), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return error{"unreachable", "resolve " + t.host + ": " + ec.message()};
+        co_await stream.async_connect(found, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return error{"unreachable", "connect: " + ec.message()};
+        if (!tls_held) {
+            auto st = co_await exchange(stream, t, std::move(body));
+            stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+            co_return st;
+        }
+        // The server's name for SNI, and its certificate checked against it.
+        if (!SSL_set_tlsext_host_name(tls_held->native_handle(), t.host.c_str()))
+            co_return error{"invalid", "TLS: cannot use " + t.host + " as the server name"};
+        tls_held->set_verify_callback(asio::ssl::host_name_verification(t.host));
+        co_await tls_held->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return error{ec == beast::error::timeout ? "timeout" : "unreachable", "TLS handshake: " + ec.message()};
+        auto st = co_await exchange(*tls_held, t, std::move(body));
+        // Connection: close was asked for; the TLS close_notify is not waited for.
+        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        co_return st;
     }
 
     asio::awaitable<void> deliver(destination& d) {

@@ -34,14 +34,14 @@ namespace driftless::reconciler {
 struct notify_target {
     std::string shown;             // scheme://host:port/path, without the fragment (for logs)
     std::string host;
-    std::uint16_t port = 80;
+    std::uint16_t port = 80;       // 443 for https
+    bool tls = false;              // https: TLS, the system's trusted CAs, the host name checked
     std::string target = "/";      // path and query
     std::set<event_type> events;   // sent types
     enum class format { json, slack } form = format::json;
 };
 
-// Parses one --notify value. http:// only (a TLS destination is an error
-// that says so).
+// Parses one --notify value: http:// or https://.
 [[nodiscard]] result<notify_target> parse_notify(const std::string& text);
 
 // The body POSTed for `e` (json or slack form); `dropped`: events dropped

@@ -145,6 +145,7 @@ constexpr std::string_view script = R"(<script>
     };
     for (const t of TYPES) es.addEventListener(t, shown);
     es.addEventListener('missed', soon);
+    es.addEventListener('state', soon);   // a change no event tells: read the state again
     es.onopen = () => { live.textContent = 'live'; live.className = 'ok'; soon(); };
     es.onerror = () => { live.textContent = 'reconnecting'; live.className = 'warn'; };
   } else {

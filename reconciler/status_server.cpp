@@ -148,6 +148,7 @@ struct status_server::impl : std::enable_shared_from_this<impl> {
         explicit stream_state(asio::any_io_executor ex) : wake(ex) {}
         std::string backlog;
         bool overflow = false;
+        bool state_changed = false;   // one nudge stands for any number of changes
         asio::steady_timer wake;
     };
     std::list<std::shared_ptr<stream_state>> streams;
@@ -291,16 +292,23 @@ struct status_server::impl : std::enable_shared_from_this<impl> {
             }
             st->wake.cancel();
         });
+        const auto state_handle = log.subscribe_state([st] {
+            if (st->overflow || st->state_changed) return;
+            st->state_changed = true;
+            st->wake.cancel();
+        });
         struct unsubscriber {
             impl* server;
             event_log& log;
             std::size_t handle;
+            std::size_t state_handle;
             std::shared_ptr<stream_state> st;
             ~unsubscriber() {
                 log.unsubscribe(handle);
+                log.unsubscribe_state(state_handle);
                 server->streams.remove(st);
             }
-        } guard{this, log, handle, st};
+        } guard{this, log, handle, state_handle, st};
 
         std::string out =
             "HTTP/1.1 200 OK\r\nServer: driftless\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
@@ -320,14 +328,16 @@ struct status_server::impl : std::enable_shared_from_this<impl> {
                 out.clear();
             }
             if (st->overflow) co_return;   // too slow: it reconnects with Last-Event-ID and is told what it missed
-            if (st->backlog.empty()) {
+            if (st->backlog.empty() && !st->state_changed) {
                 st->wake.expires_after(options.stream_keepalive);
                 co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 if (stopped) co_return;
-                if (st->backlog.empty() && !st->overflow) out = ": keep-alive\n\n";
+                if (st->backlog.empty() && !st->state_changed && !st->overflow) out = ": keep-alive\n\n";
             }
             out += st->backlog;
             st->backlog.clear();
+            if (st->state_changed) out += state_sse();
+            st->state_changed = false;
         }
     }
 

@@ -88,3 +88,12 @@ TEST_CASE("engine tls: certificate files that cannot be used are named") {
     REQUIRE_FALSE(garbage.ok());
     CHECK(garbage.err().message.rfind("engine TLS: the CA certificate " + files.ca_file + ": not a PEM certificate (", 0) == 0);
 }
+
+TEST_CASE("engine tls: a connection the engine drops right after the handshake names the client certificate") {
+    engine_tls tls;
+    tls.cert_file = "/certs/cert.pem";
+    const auto text = tls_dropped_text(boost::asio::error::connection_reset, "tcp://10.0.0.5:2376", tls, "GET /version");
+    CHECK(text == "the engine at tcp://10.0.0.5:2376 refused the TLS connection (it closed it right after the handshake, "
+                  "before answering: Connection reset by peer, GET /version); it must trust the CA that signed the "
+                  "client certificate /certs/cert.pem");
+}

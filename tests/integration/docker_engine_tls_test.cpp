@@ -14,35 +14,12 @@
 
 #include "support/process.hpp"
 #include "support/scenario.hpp"
+#include "tools/loopback.hpp"
 
 using namespace driftless::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A port the kernel calls free now (socat binds it right after).
-unsigned short free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
-bool accepts(unsigned short port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(fd);
-    return ok;
-}
 
 // A CA, a server certificate for 127.0.0.1 and a client certificate in
 // `dir` (ca.pem, cert.pem, key.pem as DOCKER_CERT_PATH wants them, and

@@ -9,17 +9,27 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <sys/wait.h>
+
 #include "reconciler/notifier.hpp"
 #include "tools/http_receiver.hpp"
+#include "tools/loopback.hpp"
+#include "tools/wait_until.hpp"
 
 using namespace driftless;
 using namespace driftless::reconciler;
+using driftless::testing::accepts;
+using driftless::testing::free_port;
 using driftless::testing::receiver;
+using driftless::testing::wait_until;
 using namespace std::chrono_literals;
 
 namespace {
@@ -62,15 +72,6 @@ struct live_notifier {
     std::thread thread;
 };
 
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
-
 std::string type_of(const std::string& body) { return nlohmann::json::parse(body).value("type", ""); }
 
 notifier_options quick() {
@@ -100,8 +101,15 @@ TEST_CASE("notify: URLs and their options") {
     CHECK_FALSE(d->events.count(event_type::pass_finished));
     CHECK(parse_notify("http://[::1]:9000/x")->host == "::1");
 
-    CHECK(parse_notify("https://hooks.slack.com/x").err().message.find("https destinations are not supported yet") != std::string::npos);
-    CHECK(parse_notify("ftp://x").err().message == "--notify ftp://x: expected an http:// URL");
+    CHECK_FALSE(d->tls);
+    auto s = parse_notify("https://hooks.example.com/services/T0/B0#format=slack");
+    REQUIRE(s.ok());
+    CHECK(s->tls);
+    CHECK(s->port == 443);
+    CHECK(s->host == "hooks.example.com");
+    CHECK(s->shown == "https://hooks.example.com/services/T0/B0");
+    CHECK(parse_notify("https://127.0.0.1:8443/x")->port == 8443);
+    CHECK(parse_notify("ftp://x").err().message == "--notify ftp://x: expected an http:// or https:// URL");
     CHECK(parse_notify("http://u:p@host/x").err().message.find("no user name or password") != std::string::npos);
     CHECK(parse_notify("http://host:99999/").err().message.find("port must be") != std::string::npos);
     CHECK(parse_notify("http://host/#events=nope").err().message.find("\"nope\" is not an event type") != std::string::npos);
@@ -139,6 +147,73 @@ TEST_CASE("notify: a heal and a failure arrive once each, in order; the same eve
     CHECK(type_of(b[0]) == "healed");
     CHECK(type_of(b[1]) == "failed");
     CHECK(n.stats().suppressed == 1);
+}
+
+namespace {
+
+// A TLS front for a receiver: socat on 127.0.0.1 with a self-signed
+// certificate for 127.0.0.1 (openssl), passing what it decrypts on.
+struct tls_front {
+    explicit tls_front(unsigned short to) {
+        char tmpl[] = "/tmp/driftless-notify-tlsXXXXXX";
+        REQUIRE(::mkdtemp(tmpl) != nullptr);
+        dir = tmpl;
+        const std::string make = "cd " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                                 "-addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem >/dev/null 2>&1 && "
+                                 "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                                 "-addext subjectAltName=IP:127.0.0.1 -keyout other-key.pem -out other.pem >/dev/null 2>&1";
+        REQUIRE_MESSAGE(std::system(make.c_str()) == 0, "openssl is needed (scripts/install-deps.sh)");
+        port = free_port();
+        const std::string listen = "OPENSSL-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr,fork,verify=0,cert=" +
+                                   dir + "/cert.pem,key=" + dir + "/key.pem";
+        const std::string connect = "TCP:127.0.0.1:" + std::to_string(to);
+        pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ::execlp("socat", "socat", listen.c_str(), connect.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        // Listening once a connection is taken.
+        REQUIRE_MESSAGE(wait_until([&] { return accepts(port); }, 10s), "socat is needed (scripts/install-deps.sh)");
+    }
+    ~tls_front() {
+        ::kill(pid, SIGTERM);
+        ::waitpid(pid, nullptr, 0);
+        std::filesystem::remove_all(dir);
+    }
+    std::string dir;
+    unsigned short port = 0;
+    pid_t pid = -1;
+};
+
+// SSL_CERT_FILE for the scope: what OpenSSL's default verify paths read.
+struct trusted_file {
+    explicit trusted_file(const std::string& path) { ::setenv("SSL_CERT_FILE", path.c_str(), 1); }
+    ~trusted_file() { ::unsetenv("SSL_CERT_FILE"); }
+};
+
+}  // namespace
+
+TEST_CASE("notify: https: delivered over TLS to a host whose certificate the system trusts; refused, and retried, when it does not") {
+    receiver r;
+    tls_front front(r.port);
+    const std::string url = "https://127.0.0.1:" + std::to_string(front.port) + "/hook";
+    SUBCASE("trusted") {
+        trusted_file trust(front.dir + "/cert.pem");
+        live_notifier n(url, quick());
+        n.publish(event_type::healed, "web", "Service/web was gone: made again");
+        REQUIRE(wait_until([&] { return r.bodies().size() == 1; }, 10s));
+        CHECK(type_of(r.bodies()[0]) == "healed");
+        CHECK(n.stats().failed_attempts == 0);
+    }
+    SUBCASE("a certificate nobody vouches for: never sent") {
+        trusted_file trust(front.dir + "/other.pem");
+        live_notifier n(url, quick());
+        n.publish(event_type::healed, "web", "Service/web was gone: made again");
+        REQUIRE(wait_until([&] { return n.stats().failed_attempts >= 2; }, 10s));
+        CHECK(r.bodies().empty());
+        CHECK(n.stats().queued == 1);   // kept, for when the certificate is fixed
+    }
 }
 
 TEST_CASE("notify: a failing or hanging receiver gets the events once it recovers, up to the queue's bound") {

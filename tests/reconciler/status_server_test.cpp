@@ -29,10 +29,12 @@
 
 #include "reconciler/status_client.hpp"
 #include "reconciler/status_server.hpp"
+#include "tools/wait_until.hpp"
 
 using namespace driftless;
 using namespace driftless::reconciler;
 using namespace std::chrono_literals;
+using driftless::testing::wait_until;
 
 namespace {
 
@@ -120,15 +122,6 @@ std::size_t open_descriptors() {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
     return n;
-}
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
 }
 
 }  // namespace
@@ -322,6 +315,14 @@ struct event_server {
         });
         done.get_future().wait();
     }
+    void state_changed(int n) {
+        std::promise<void> done;
+        boost::asio::post(server->io, [&] {
+            for (int i = 0; i < n; ++i) log.state_changed();
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
     event_log log;
     std::optional<live_server> server;
 };
@@ -376,6 +377,33 @@ TEST_CASE("status server: /api/v1/events streams what is published; a reconnect 
     REQUIRE(wait_until([&] {
         all += since.read_all(100ms).bytes;
         return ids(all).size() == 6;
+    }, 10s));
+}
+
+TEST_CASE("status server: a change of state no event tells reaches a live stream as one unnumbered 'state' nudge") {
+    event_server s;
+    client c(s.server->port);
+    c.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(c.readable());
+    (void)c.read_all(300ms);
+    // Several changes before the writer runs come as one nudge at most.
+    s.state_changed(5);
+    std::string got;
+    REQUIRE(wait_until([&] {
+        got += c.read_all(100ms).bytes;
+        return contains(got, "event: state\ndata: {}\n\n");
+    }, 10s));
+    got += c.read_all(300ms).bytes;
+    CHECK(got.find("event: state") == got.rfind("event: state"));
+    CHECK(ids(got).empty());   // not numbered: a reconnect's Last-Event-ID is untouched
+    CHECK(s.log.last_id() == 0);
+    CHECK(s.log.size() == 0);   // nor kept in the ring
+    // Events still flow after it, numbered as before.
+    s.publish(1);
+    std::string after;
+    REQUIRE(wait_until([&] {
+        after += c.read_all(100ms).bytes;
+        return ids(after) == std::vector<int>{1};
     }, 10s));
 }
 
