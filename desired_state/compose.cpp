@@ -126,7 +126,12 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
         } else if (key == "deploy") {
             read_compose_deploy(ctx, v, f, draft);
         } else if (key == "pull_policy") {
-            auto p = ctx.one_of(v, f, {"always", "never", "missing", "if_not_present"});
+            draft.pull_at = &v;
+            auto p = ctx.one_of(v, f, {"always", "never", "missing", "if_not_present", "build"});
+            if (p && *p == "build") {
+                draft.pull_at = nullptr;   // built, never pulled: what build: does
+                places.pull_build_at = &v;
+            }
             if (p) draft.value.pull = *p == "always" ? pull_policy::always
                                       : *p == "never" ? pull_policy::never
                                                       : pull_policy::missing;
@@ -529,6 +534,8 @@ void read_compose(context& ctx, const node_ptr& written, std::vector<spec>& out)
         }
         cs.sp.labels[compose_labels::project] = names.project;
         cs.sp.labels[compose_labels::service] = cs.name;
+        // What compose tags a built image when image: is not set.
+        if (cs.draft.value.build && cs.draft.value.image.empty()) cs.draft.value.image = names.project + "-" + cs.name;
         cs.draft.value.after_projects = after_projects;
         if (names.swarm) {
             spec sp = cs.sp;

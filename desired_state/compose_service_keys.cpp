@@ -51,35 +51,6 @@ void read_bool(context& ctx, const node& n, const std::string& field, bool& out)
     if (auto b = ctx.boolean(n, field)) out = *b;
 }
 
-// extra_hosts: ["db:10.0.0.5", "db=10.0.0.5"] or {db: 10.0.0.5}; IPv6
-// addresses keep their colons ("db:::1"). Stored as "name:ip".
-void read_extra_hosts(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out) {
-    auto add = [&](const node& at, const std::string& f, const std::string& text, const std::string& host,
-                   const std::string& ip) {
-        if (auto e = check_host_name(host); !e.empty()) return ctx.value_error(at, f, text, e);
-        if (!is_ipv4(ip) && !is_ipv6(ip) && ip != "host-gateway")
-            return ctx.value_error(at, f, text, "expected an IP address (or host-gateway) after the host name");
-        out.push_back(host + ":" + ip);
-    };
-    if (n.is_mapping()) {
-        ctx.each_pair(n, field, [&](const std::string& host, const node&, const node& v) {
-            std::string f = join(field, host);
-            if (auto ip = ctx.string(v, f)) add(v, f, *ip, host, *ip);
-        });
-    } else if (n.is_sequence()) {
-        ctx.each_item(n, field, [&](const std::string& f, const node& item) {
-            auto s = ctx.string(item, f);
-            if (!s) return;
-            auto cut = s->find_first_of(":=");
-            if (cut == std::string::npos) return ctx.value_error(item, f, *s, "expected HOST:IP or HOST=IP");
-            add(item, f, *s, s->substr(0, cut), s->substr(cut + 1));
-        });
-    } else if (!n.is_null()) {
-        return ctx.error(n, field, std::string("expected a list of HOST:IP or a mapping, got ") + describe(n));
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-}
 
 // expose: ["80", "8080/udp", "9000-9001"]; stored as "80/tcp", one a port.
 void read_expose_ports(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out) {
@@ -236,6 +207,36 @@ void read_word(context& ctx, const node& n, const std::string& field, std::strin
 }
 
 }  // namespace
+
+// extra_hosts: ["db:10.0.0.5", "db=10.0.0.5"] or {db: 10.0.0.5}; IPv6
+// addresses keep their colons ("db:::1"). Stored as "name:ip".
+void read_extra_hosts(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out) {
+    auto add = [&](const node& at, const std::string& f, const std::string& text, const std::string& host,
+                   const std::string& ip) {
+        if (auto e = check_host_name(host); !e.empty()) return ctx.value_error(at, f, text, e);
+        if (!is_ipv4(ip) && !is_ipv6(ip) && ip != "host-gateway")
+            return ctx.value_error(at, f, text, "expected an IP address (or host-gateway) after the host name");
+        out.push_back(host + ":" + ip);
+    };
+    if (n.is_mapping()) {
+        ctx.each_pair(n, field, [&](const std::string& host, const node&, const node& v) {
+            std::string f = join(field, host);
+            if (auto ip = ctx.string(v, f)) add(v, f, *ip, host, *ip);
+        });
+    } else if (n.is_sequence()) {
+        ctx.each_item(n, field, [&](const std::string& f, const node& item) {
+            auto s = ctx.string(item, f);
+            if (!s) return;
+            auto cut = s->find_first_of(":=");
+            if (cut == std::string::npos) return ctx.value_error(item, f, *s, "expected HOST:IP or HOST=IP");
+            add(item, f, *s, s->substr(0, cut), s->substr(cut + 1));
+        });
+    } else if (!n.is_null()) {
+        return ctx.error(n, field, std::string("expected a list of HOST:IP or a mapping, got ") + describe(n));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+}
 
 bool read_compose_service_key(context& ctx, const std::string& key, const node& v, const std::string& f,
                               service_draft& draft, compose_service_places& places) {

@@ -122,18 +122,6 @@ void read_compose_restart(context& ctx, const node& n, const std::string& field,
     if (auto r = read_restart(ctx, n, field)) s.restart = *r;
 }
 
-// build: "." or {context: ., dockerfile: ...}: only where it is.
-void read_build(context& ctx, const node& n, const std::string& field, compose_service_places& places) {
-    places.build_at = &n;
-    if (n.is_scalar()) {
-        if (auto c = ctx.string(n, field); c && !c->empty()) places.build_context = *c;
-    } else if (n.is_mapping()) {
-        for (std::size_t i = 0; i < n.pairs(); ++i)
-            if (n.key(i).text == "context" && n.value(i).is_scalar()) places.build_context = n.value(i).text;
-    } else {
-        ctx.error(n, field, std::string("expected a path or a mapping, got ") + describe(n));
-    }
-}
 
 }  // namespace
 
@@ -152,7 +140,8 @@ bool read_compose_link_key(context& ctx, const std::string& key, const node& v, 
     } else if (key == "restart") {
         read_compose_restart(ctx, v, f, s);
     } else if (key == "build") {
-        read_build(ctx, v, f, places);
+        places.build_at = &v;
+        read_build(ctx, v, f, s.build);
     } else {
         return false;
     }
@@ -165,14 +154,12 @@ void finish_compose_service(context& ctx, const std::string& field, const std::s
         ctx.error(*places.network_mode_at, join(field, "network_mode"),
                   "cannot be set with " + join(field, "networks") + " (a container in another's or the host's "
                   "network joins no network of its own); remove one of them");
-    // An image given with build is used as it is: the build is somebody
-    // else's step.
-    if (places.build_at && !draft.image_at) {
-        ctx.error(*places.build_at, join(field, "build"),
-                  "building images is not supported yet; build it (docker build -t " + name + " " +
-                      places.build_context + ") and set image: " + name);
-        draft.image_at = places.build_at;
-    }
+    // Built: the image is the tag given to what is built (the project's
+    // PROJECT-SERVICE when image: is not set, named with the project).
+    if (places.build_at && !draft.image_at) draft.image_at = places.build_at;
+    if (places.pull_build_at && !places.build_at)
+        ctx.value_error(*places.pull_build_at, join(field, "pull_policy"), "build",
+                        "needs a build: section to build the image from");
 }
 
 void read_compose_tmpfs(context& ctx, const node& n, const std::string& field, std::vector<mount>& out) {

@@ -116,7 +116,19 @@ void add_settings(json& j, const service& s) {
                            {"uid", m.uid}, {"gid", m.gid}, {"mode", m.mode}, {"digest", m.digest}});
         j["secrets"] = std::move(out);
     }
+    if (s.build) j["build"] = build_json(*s.build);
 }
+
+}  // namespace
+
+json build_json(const build_spec& b) {
+    return {{"context", b.context},       {"dockerfile", b.dockerfile}, {"args", b.args},
+            {"target", b.target},         {"labels", b.labels},         {"network", b.network},
+            {"extra_hosts", b.extra_hosts}, {"shm_size", b.shm_size},   {"cache_from", b.cache_from},
+            {"no_cache", b.no_cache},     {"pull", b.pull}};
+}
+
+namespace {
 
 // A mount's settings added after the first ones, written only when set.
 void add_mount_settings(json& j, const mount& m) {
@@ -266,12 +278,16 @@ json redacted(json canonical) {
     // The fields that hold secrets: env values (passwords, tokens) and
     // driver options (a CIFS volume's password). Keys stay, so a change
     // is still named.
-    for (const char* field : {"env", "driver_opts"}) {
-        const auto it = body->find(field);
-        if (it == body->end() || !it->is_object()) continue;
-        for (auto& value : *it)
+    const auto redact = [](json& map) {
+        if (!map.is_object()) return;
+        for (auto& value : map)
             if (value.is_string()) value = redact_secret(value.get<std::string>());
-    }
+    };
+    for (const char* field : {"env", "driver_opts"})
+        if (const auto it = body->find(field); it != body->end()) redact(*it);
+    // Build args may carry a token for a private package index.
+    if (const auto b = body->find("build"); b != body->end() && b->is_object())
+        if (const auto args = b->find("args"); args != b->end()) redact(*args);
     return canonical;
 }
 

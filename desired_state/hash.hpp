@@ -21,6 +21,9 @@ namespace driftless::desired_state {
 // A restart policy as the spec writes it: "no", "always", "on-failure", "unless-stopped".
 [[nodiscard]] const char* to_string(restart_policy r) noexcept;
 [[nodiscard]] std::string spec_hash(const spec& s);
+// A build's settings in canonical form (part of canonical_json, and of
+// what a built image's io.driftless.build-hash label digests).
+[[nodiscard]] nlohmann::json build_json(const build_spec& b);
 
 // A canonical JSON (as canonical_json gives it, or as read back from an
 // object's io.driftless.spec label) without the body fields that hold their

@@ -39,7 +39,7 @@ using detail::quote;
 constexpr std::string_view policy_keys[] = {
     "images",     "bind_mounts",  "read_only_binds", "volume_drivers", "volume_types",    "undeclared_volumes",
     "privileged", "capabilities", "devices",         "host_network",   "host_namespaces", "unconfined",
-    "sysctls"};
+    "sysctls",    "builds"};
 
 std::string upper(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -110,6 +110,7 @@ void read_key(detail::context& ctx, policy& p, const std::string& key, const det
     else if (key == "host_network") flag(p.host_network);
     else if (key == "host_namespaces") flag(p.host_namespaces);
     else if (key == "unconfined") flag(p.unconfined);
+    else if (key == "builds") p.builds = read_allow_list(ctx, value, key, check_folder);
     else if (key == "sysctls") p.sysctls = read_allow_list(ctx, value, key, check_sysctl_pattern);
     else ctx.unknown_key(key_node, key, policy_keys, "a policy");
 }
@@ -136,7 +137,9 @@ bool sysctl_allowed(const std::vector<std::string>& patterns, std::string name) 
 }
 
 void check_service(const policy& p, const service& svc, const declared_volumes& volumes, const detail::deny_fn& deny) {
-    if (p.images && !detail::image_allowed(*p.images, svc.image))
+    // A built image is made here, not pulled: its context is what is judged.
+    if (svc.build) detail::check_build(p, *svc.build, deny);
+    else if (p.images && !detail::image_allowed(*p.images, svc.image))
         deny("image", quote(svc.image) + " is not under an allowed prefix (" + detail::listed(*p.images) + ")");
     detail::check_mounts(p, svc, volumes, deny);
     if (!p.privileged && svc.privileged) deny("privileged", "privileged containers are not allowed");

@@ -20,6 +20,8 @@
 //   host_namespaces: false                 # pid: host, ipc: host
 //   unconfined: false                      # security_opt turning seccomp, AppArmor or SELinux off
 //   sysctls: [net.ipv4.*]                  # kernel settings: exact names or "prefix.*"
+//   builds: [/srv/apps/]                   # folders build contexts may be in (false: no builds);
+//                                          # a built image is judged by its context, not by `images`
 //
 // Images: references are normalised as docker does ("busybox" is
 // "docker.io/library/busybox", "index.docker.io" is "docker.io") and an
@@ -68,6 +70,7 @@ struct policy {
     bool host_namespaces = true;
     bool unconfined = true;
     allow_list sysctls;
+    allow_list builds;
 };
 
 // Reads a policy from its text; every problem is an error naming

@@ -90,6 +90,12 @@ void check_mounts(const policy& p, const service& s, const declared_volumes& vol
             if (auto why = outside("host device", d.host_path, *p.devices, "is not allowed")) deny("devices", *why);
 }
 
+void check_build(const policy& p, const build_spec& b, const deny_fn& deny) {
+    if (p.builds)
+        if (auto why = outside("build context", b.context, *p.builds, not_inside)) deny("build", *why);
+    if (!p.host_network && b.network == "host") deny("build.network", "the host network is not allowed");
+}
+
 void check_volume(const policy& p, const volume& v, const deny_fn& deny) {
     if (p.volume_drivers &&
         std::find(p.volume_drivers->begin(), p.volume_drivers->end(), v.driver) == p.volume_drivers->end())

@@ -35,6 +35,7 @@ bool read_service_field(context& ctx, const std::string& key, const node& v, con
         draft.image_at = &v;
         if (auto i = read_image(ctx, v, f)) s.image = *i;
     } else if (key == "pull") {
+        draft.pull_at = &v;
         if (auto p = read_pull(ctx, v, f)) s.pull = *p;
     } else if (key == "command") {
         read_command(ctx, v, f, s.command);
@@ -83,6 +84,9 @@ bool read_service_field(context& ctx, const std::string& key, const node& v, con
         read_update_policy(ctx, v, f, false, s.update_config);
     } else if (key == "rollback_config") {
         read_update_policy(ctx, v, f, true, s.rollback_config);
+    } else if (key == "build") {
+        draft.build_at = &v;
+        read_build(ctx, v, f, s.build);
     } else {
         return false;
     }

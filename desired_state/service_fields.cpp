@@ -286,7 +286,17 @@ void read_expose(context& ctx, const node& n, const std::string& field, std::opt
 void finish_service(context& ctx, const node& doc, const std::string& field_prefix, const std::string& name,
                     service_draft& draft) {
     service& s = draft.value;
-    if (!draft.image_at) ctx.error(doc, join(field_prefix, "image"), "required (e.g. image: nginx:1.25)");
+    if (s.build) {
+        // A driftless document's image defaults to its name; a compose
+        // service's to PROJECT-SERVICE, set with the project.
+        if (s.image.empty() && !ctx.compose()) s.image = name;
+        if (s.pull == pull_policy::always && draft.pull_at)
+            ctx.error(*draft.pull_at, join(field_prefix, ctx.compose() ? "pull_policy" : "pull"),
+                      "a built image is never pulled (build.pull: true pulls what its Dockerfile starts FROM)");
+        s.pull = pull_policy::never;
+    } else if (!draft.image_at && !draft.build_at) {
+        ctx.error(doc, join(field_prefix, "image"), "required (e.g. image: nginx:1.25)");
+    }
     if (draft.replicas_at && s.mode == service_mode::global)
         ctx.error(*draft.replicas_at, draft.replicas_field, "cannot be set with mode: global");
     if (!name.empty() && std::binary_search(s.depends_on.begin(), s.depends_on.end(), name))

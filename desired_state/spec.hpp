@@ -167,8 +167,26 @@ struct update_policy {
     bool operator==(const update_policy&) const = default;
 };
 
+// An image built from a folder (compose `build:`; reconciler/builds.hpp).
+// The context's contents are not here: their digest joins the service's
+// hash when a pass reads the folder (desired_state/build_context.hpp).
+struct build_spec {
+    std::string context;                   // absolute folder, normalised
+    std::string dockerfile = "Dockerfile"; // relative to context, inside it
+    string_map args;
+    std::string target;
+    string_map labels;                     // on the image
+    std::string network;                   // for RUN steps: "" = default | host | none | a network's name
+    std::vector<std::string> extra_hosts;  // "name:ip", sorted
+    std::int64_t shm_size = 0;             // bytes, for RUN steps
+    std::vector<std::string> cache_from;   // order kept
+    bool no_cache = false;
+    bool pull = false;                     // pull the FROM images afresh
+    bool operator==(const build_spec&) const = default;
+};
+
 struct service {
-    std::string image;
+    std::string image;                                   // with build: the tag given to what is built
     pull_policy pull = pull_policy::missing;
     std::optional<std::vector<std::string>> command;     // unset = image default
     std::optional<std::vector<std::string>> entrypoint;  // unset = image default
@@ -237,6 +255,7 @@ struct service {
     std::vector<std::string> placement_preferences;      // "spread=node.labels.zone", order kept
     std::int64_t max_replicas_per_node = 0;
     std::vector<secret_mount> secrets;                   // compose secrets and configs, sorted by target
+    std::optional<build_spec> build;                     // set: the image is built here, never pulled
     bool operator==(const service&) const = default;
 };
 

@@ -19,7 +19,7 @@ struct compose_service_places {
     const node* networks_at = nullptr;
     const node* network_mode_at = nullptr;
     const node* build_at = nullptr;
-    std::string build_context = ".";
+    const node* pull_build_at = nullptr;   // pull_policy: build
 };
 
 // Reads `key` into `draft` when it is one of the container settings
@@ -38,6 +38,10 @@ bool read_compose_link_key(context& ctx, const std::string& key, const node& val
 // build without image (then image is not reported as missing too).
 void finish_compose_service(context& ctx, const std::string& field, const std::string& name, service_draft& draft,
                             const compose_service_places& places);
+
+// extra_hosts: ["db:10.0.0.5", "db=10.0.0.5"] or {db: 10.0.0.5}; stored
+// as "name:ip", sorted.
+void read_extra_hosts(context& ctx, const node& n, const std::string& field, std::vector<std::string>& out);
 
 // tmpfs: "/run", "/run:size=64m,mode=1777" or a list of them; each becomes
 // a tmpfs mount appended to `out`.

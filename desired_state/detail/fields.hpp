@@ -67,13 +67,21 @@ void read_limits(context& ctx, const node& n, const std::string& field, resource
 struct service_draft {
     service value;
     const node* image_at = nullptr;
+    const node* build_at = nullptr;
+    const node* pull_at = nullptr;
     const node* replicas_at = nullptr;
     const node* mode_at = nullptr;
     std::string replicas_field = "replicas";
 };
 
-// Checks across fields: image required, replicas with mode global,
-// depending on itself.
+// build: "PATH" or {context, dockerfile, args, target, labels, network,
+// extra_hosts, shm_size, cache_from, no_cache, pull}; relative paths
+// against the declaring file's folder (compose: the project's).
+void read_build(context& ctx, const node& n, const std::string& field, std::optional<build_spec>& out);
+
+// Checks across fields: image required (unless built: then it defaults to
+// the service's name), replicas with mode global, depending on itself, a
+// built image never pulled.
 void finish_service(context& ctx, const node& doc, const std::string& field_prefix, const std::string& name,
                     service_draft& draft);
 

@@ -27,6 +27,9 @@ using deny_fn = std::function<void(std::string field, std::string message)>;
 
 // A service's bind mounts, named volume mounts and devices.
 void check_mounts(const policy& p, const service& s, const declared_volumes& volumes, const deny_fn& deny);
+// A build's context folder (every file in it is sent to the engine) and
+// its network.
+void check_build(const policy& p, const build_spec& b, const deny_fn& deny);
 // A Volume's driver and options.
 void check_volume(const policy& p, const volume& v, const deny_fn& deny);
 

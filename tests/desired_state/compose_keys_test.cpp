@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "desired_state/hash.hpp"
 #include "support.hpp"
 
@@ -177,13 +179,57 @@ TEST_CASE("compose keys: restart on-failure:N and depends_on conditions") {
 }
 
 TEST_CASE("compose keys: build") {
-    CHECK(errors("services:\n  web:\n    build: ./app\n") ==
-          strings{"web.yaml:3:12: services.web.build: building images is not supported yet; build it (docker build "
-                  "-t web ./app) and set image: web"});
-    CHECK(errors("services:\n  web:\n    build: {context: ., dockerfile: Dockerfile.dev}\n") ==
-          strings{"web.yaml:3:12: services.web.build: building images is not supported yet; build it (docker build "
-                  "-t web .) and set image: web"});
+    const auto base = std::filesystem::current_path().generic_string();
+    // Without image: compose's PROJECT-SERVICE, never pulled.
+    service s = web_service("services:\n  web:\n    build: ./app\nname: p\n");
+    REQUIRE(s.build);
+    CHECK(s.image == "p-web");
+    CHECK(s.pull == pull_policy::never);
+    CHECK(s.build->context == base + "/app");
+    CHECK(s.build->dockerfile == "Dockerfile");
+    // With image: the tag given to what is built.
     CHECK(web_service(web("    build: .\n")).image == "nginx");
+    s = web_service(web(R"(    build:
+      context: ../src/
+      dockerfile: docker/./Dockerfile.dev
+      args: {VERSION: "1.4", TOKEN: x}
+      target: runtime
+      labels: [team=a]
+      network: host
+      extra_hosts: ["mirror:10.0.0.9"]
+      shm_size: 128m
+      cache_from: [p-web:cache]
+      no_cache: true
+      pull: true
+)"));
+    REQUIRE(s.build);
+    CHECK(s.build->context == std::filesystem::path(base).parent_path().generic_string() + "/src");
+    CHECK(s.build->dockerfile == "docker/Dockerfile.dev");
+    CHECK(s.build->args == string_map{{"TOKEN", "x"}, {"VERSION", "1.4"}});
+    CHECK(s.build->target == "runtime");
+    CHECK(s.build->labels == string_map{{"team", "a"}});
+    CHECK(s.build->network == "host");
+    CHECK(s.build->extra_hosts == std::vector<std::string>{"mirror:10.0.0.9"});
+    CHECK(s.build->shm_size == 128 * 1024 * 1024);
+    CHECK(s.build->cache_from == std::vector<std::string>{"p-web:cache"});
+    CHECK(s.build->no_cache);
+    CHECK(s.build->pull);
+    // compose's default context: the project's folder.
+    CHECK(web_service(web("    build: {dockerfile: Containerfile}\n")).build->context == base);
+    CHECK(errors(web("    build: {context: ., dockerfile: ../Dockerfile, ssh: [default], contex: x}\n")) ==
+          strings{"web.yaml:4:37: services.web.build.dockerfile: \"../Dockerfile\": expected a file inside the build "
+                  "context, relative to it (e.g. docker/Dockerfile)",
+                  "web.yaml:4:52: services.web.build.ssh: not supported by driftless's builds (supported: context, "
+                  "dockerfile, args, target, labels, network, extra_hosts, shm_size, cache_from, no_cache, pull)",
+                  "web.yaml:4:68: services.web.build.contex: unknown key; did you mean \"context\"?"});
+    CHECK(errors(web("    build: .\n    pull_policy: always\n")) ==
+          strings{"web.yaml:5:18: services.web.pull_policy: a built image is never pulled (build.pull: true pulls "
+                  "what its Dockerfile starts FROM)"});
+    CHECK(errors(web("    build: https://example.com/app.git\n")) ==
+          strings{"web.yaml:4:12: services.web.build: \"https://example.com/app.git\": only a local folder can be a "
+                  "build context (not a URL)"});
+    // Part of the hash: another context or argument is another spec.
+    CHECK(spec_hash(web_spec(parse(web("    build: ./a\n")))) != spec_hash(web_spec(parse(web("    build: ./b\n")))));
 }
 
 TEST_CASE("compose keys: tmpfs options") {

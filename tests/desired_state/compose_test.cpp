@@ -175,7 +175,7 @@ configs: {}
               "web.yaml:5:5: services.web.imag: unknown key; did you mean \"image\"?",
               "web.yaml:7:34: services.web.deploy.resources.reservations.devices: not supported by driftless (no "
               "engine API it drives reserves devices for a service)",
-              "web.yaml:8:18: services.web.pull_policy: \"build\": must be one of always, never, missing, if_not_present",
+              "web.yaml:8:18: services.web.pull_policy: \"build\": needs a build: section to build the image from",
               "web.yaml:9:3: services.Bad: \"Bad\": must start with a lowercase letter or a digit",
               "web.yaml:12:11: networks.front.enable_ipv6: not supported by driftless",
               "web.yaml:15:16: secrets.xx.external: not supported by driftless",
