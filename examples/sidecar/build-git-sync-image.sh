@@ -22,7 +22,10 @@ available=$(/bin/busybox --list)
 for applet in "${needed[@]}"; do
   grep -qx "$applet" <<<"$available" || { echo "busybox has no $applet applet" >&2; exit 1; }
 done
-/bin/busybox mv --help 2>&1 | grep -q -- '-T' || { echo "busybox's mv has no -T" >&2; exit 1; }
+# (Read whole first: under pipefail, grep -q leaving early can fail the
+# pipe with mv's SIGPIPE.)
+mv_usage=$(/bin/busybox mv --help 2>&1 || true)
+grep -q -- '-T' <<<"$mv_usage" || { echo "busybox's mv has no -T" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
