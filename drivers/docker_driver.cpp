@@ -1,4 +1,5 @@
 #include "drivers/docker_driver.hpp"
+#include "drivers/image_build.hpp"
 #include "drivers/ownership.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
@@ -429,6 +430,25 @@ asio::awaitable<status> docker_driver::watch_events(event_handler on_event) {
 
 void docker_driver::cancel_events() {
     if (events_cancel_) events_cancel_->cancel();
+}
+
+// ---- builds ----------------------------------------------------------------
+
+asio::awaitable<result<std::optional<built_image>>> docker_driver::find_built(const std::string& tag,
+                                                                              const std::string& build_hash) {
+    co_return co_await find_built_image(client_, tag, build_hash);
+}
+
+asio::awaitable<result<built_image>> docker_driver::build(const build_request& r, build_output output) {
+    auto cancel = std::make_shared<stream_cancel>();
+    builds_.insert(cancel);
+    auto done = co_await build_image(client_, r, options_.owner, std::move(output), cancel);
+    builds_.erase(cancel);
+    co_return done;
+}
+
+void docker_driver::cancel_builds() {
+    for (const auto& c : builds_) c->cancel();
 }
 
 }  // namespace driftless::drivers::docker

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,6 +101,12 @@ public:
     asio::awaitable<status> watch_events(event_handler on_event) override;
     void cancel_events() override;
 
+    // POST /build (image_build.hpp); podman's compatible endpoint too.
+    asio::awaitable<result<std::optional<built_image>>> find_built(const std::string& tag,
+                                                                   const std::string& build_hash) override;
+    asio::awaitable<result<built_image>> build(const build_request& r, build_output output) override;
+    void cancel_builds() override;
+
     [[nodiscard]] engine_client& client() noexcept { return client_; }
     [[nodiscard]] std::uint64_t requests_sent() const noexcept override { return client_.requests_sent(); }
 
@@ -157,6 +164,7 @@ private:
     std::string list_storage_;     // its memory, for the next one
     container_list_reader list_reader_;
     std::shared_ptr<stream_cancel> events_cancel_;       // the watch in flight, if any
+    std::set<std::shared_ptr<stream_cancel>> builds_;     // the builds in flight
     // Rollout details of stopped NAME--FAILED containers, by id: a stopped
     // container's inspect and logs do not change. Rebuilt from the engine
     // when lost; pruned to the ids of the latest list.

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "desired_state/build_context.hpp"
 #include "desired_state/result.hpp"
 #include "desired_state/spec.hpp"
 #include "desired_state/store.hpp"
@@ -224,6 +225,46 @@ public:
     virtual asio::awaitable<status> rollout(const rollout_request& r);
 };
 
+// A build of a service's image (reconciler/builds.hpp), from a context read
+// and digested by the caller.
+struct build_request {
+    std::string service;                          // the spec's name, for messages
+    std::string tag;                              // the service's image: what the build is tagged
+    desired_state::build_spec spec;               // spec.context is the folder the listing is of
+    desired_state::context_listing listing;       // what is sent, in order
+    std::string build_hash;                       // io.driftless.build-hash: the settings and the listing's digest
+};
+
+struct built_image {
+    std::string id;          // sha256:... on this engine
+    // What a service runs it as: the tag, or (swarm, the tag naming a
+    // registry) REPOSITORY@DIGEST once pushed there.
+    std::string reference;
+};
+
+// A line of a build's output, as the engine says it.
+using build_output = std::function<void(std::string_view line)>;
+
+// Builds images. Blocking: a build can take minutes; callers run it apart
+// from passes. Errors: "build" (the Dockerfile failed: the message names
+// the step and ends with the output's last lines) is terminal for this
+// context and these settings, retried only with backoff; "cancelled"
+// (cancel_builds); engine errors as elsewhere.
+class image_builder {
+public:
+    virtual ~image_builder() = default;
+    // The image `tag` names, when it carries io.driftless.build-hash =
+    // `build_hash`; nullopt when there is no such image or it carries
+    // another. A driver that cannot build answers "unsupported" (the
+    // default, in make_driver.cpp).
+    virtual asio::awaitable<result<std::optional<built_image>>> find_built(const std::string& tag,
+                                                                           const std::string& build_hash);
+    virtual asio::awaitable<result<built_image>> build(const build_request& r, build_output output);
+    // Ends the builds in flight: they return "cancelled" and the engine
+    // drops what they made. Does not block.
+    virtual void cancel_builds() {}
+};
+
 // Runtime events about owned objects. Events only say *when* to look
 // (level-based reconcile); their payload is never acted on.
 // What an engine event says about the object it concerns.
@@ -244,7 +285,7 @@ public:
     virtual void cancel_events() {}
 };
 
-class driver : public reader, public writer, public event_source {
+class driver : public reader, public writer, public event_source, public image_builder {
 public:
     [[nodiscard]] virtual std::string name() const = 0;       // "docker", "swarm", "podman"
     [[nodiscard]] virtual std::string owner() const = 0;

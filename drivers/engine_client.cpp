@@ -201,7 +201,8 @@ struct engine_client::impl {
 
     // Counts the request and logs it at trace level (bench/reaction.sh
     // times the first request after a change from that line).
-    http::request<http::string_body> make_request(http_method m, const std::string& target, std::string body) {
+    http::request<http::string_body> make_request(http_method m, const std::string& target, std::string body,
+                                                  const request_headers& headers = {}) {
         ++requests;
         if (spdlog::should_log(spdlog::level::trace)) {
             const auto verb = http::to_string(to_verb(m));
@@ -215,6 +216,7 @@ struct engine_client::impl {
             req.set(http::field::content_type, m == http_method::put ? "application/x-tar" : "application/json");
             req.body() = std::move(body);
         }
+        for (const auto& [name, value] : headers) req.set(name, value);
         req.keep_alive(true);
         req.prepare_payload();
         return req;
@@ -297,7 +299,8 @@ struct engine_client::impl {
     }
 
     asio::awaitable<status> stream_lines(http_method m, std::string target, std::string body, line_handler on_line,
-                                         std::optional<milliseconds> limit, std::shared_ptr<stream_cancel> cancel) {
+                                         std::optional<milliseconds> limit, std::shared_ptr<stream_cancel> cancel,
+                                         request_headers headers) {
         // A stream gets a connection of its own and never returns it to the
         // pool: it may be cancelled half way through a body.
         auto fresh = co_await connect();
@@ -328,7 +331,7 @@ struct engine_client::impl {
         };
 
         if (c->cancelled) co_return fail({});
-        auto req = make_request(m, target, std::move(body));
+        auto req = make_request(m, target, std::move(body), headers);
         error_code ec;
         c->stream.expires_after(limit ? std::min(*limit, timeout) : timeout);
         co_await on_stream(*c, [&](auto& s) {
@@ -396,11 +399,11 @@ asio::awaitable<result<engine_response>> engine_client::call(http_method method,
 
 asio::awaitable<status> engine_client::stream(http_method method, std::string target, std::string body,
                                               line_handler on_line, std::optional<milliseconds> timeout,
-                                              std::shared_ptr<stream_cancel> cancel) {
+                                              std::shared_ptr<stream_cancel> cancel, request_headers headers) {
     auto v = co_await impl_->negotiate();
     if (!v) co_return std::move(v).err();
     co_return co_await impl_->stream_lines(method, "/v" + *v + target, std::move(body), std::move(on_line), timeout,
-                                           std::move(cancel));
+                                           std::move(cancel), std::move(headers));
 }
 
 asio::awaitable<result<std::string>> engine_client::api_version() { return impl_->negotiate(); }

@@ -36,6 +36,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "desired_state/result.hpp"
 #include "drivers/docker_host.hpp"
@@ -74,6 +76,8 @@ private:
     std::function<void()> hook_;   // set while the stream is reading
 };
 
+using request_headers = std::vector<std::pair<std::string, std::string>>;
+
 class engine_client {
 public:
     // Does no I/O. `timeout` bounds each call that is not given its own.
@@ -99,10 +103,12 @@ public:
     // `timeout` bounds the whole exchange; nullopt = no bound (connecting
     // is still bounded by the client's timeout). Returns when the engine
     // ends the body (success), `on_line` returns an error, or on failure.
-    // `cancel`, when given, ends the stream from elsewhere.
+    // `cancel`, when given, ends the stream from elsewhere. `headers` are
+    // added to the request; a Content-Type among them replaces the JSON one
+    // (a build context is a tar stream).
     asio::awaitable<status> stream(http_method method, std::string target, std::string body, line_handler on_line,
                                    std::optional<std::chrono::milliseconds> timeout,
-                                   std::shared_ptr<stream_cancel> cancel = nullptr);
+                                   std::shared_ptr<stream_cancel> cancel = nullptr, request_headers headers = {});
 
     // The API version in use: min(engine's ApiVersion from GET /version,
     // newest_api_version). Asked once, then remembered.

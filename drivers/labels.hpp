@@ -22,5 +22,8 @@ inline constexpr const char* image_digest = "io.driftless.image-digest";
 // On a NAME--FAILED that stands for a rolled-back candidate podman could not
 // keep stopped (docker_rollout.cpp): why it failed, with its last log lines.
 inline constexpr const char* rollback_reason = "io.driftless.rollback-reason";
+// On an image driftless built: the digest of its build settings and
+// context (reconciler/builds.hpp), so an unchanged context is never built again.
+inline constexpr const char* build_hash = "io.driftless.build-hash";
 
 }  // namespace driftless::drivers::labels

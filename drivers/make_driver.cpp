@@ -29,6 +29,14 @@ asio::awaitable<status> writer::rollout(const rollout_request& r) {
     co_return error{"unsupported", std::string("this driver has no health-gated updates (") + to_string(r.step) + ")"};
 }
 
+asio::awaitable<result<std::optional<built_image>>> image_builder::find_built(const std::string& tag, const std::string&) {
+    co_return error{"unsupported", "this driver cannot build images (" + tag + ")"};
+}
+
+asio::awaitable<result<built_image>> image_builder::build(const build_request& r, build_output) {
+    co_return error{"unsupported", "this driver cannot build images (" + r.tag + ")"};
+}
+
 namespace {
 
 using factory = std::function<result<std::unique_ptr<driver>>(asio::any_io_executor, const driver_options&)>;

@@ -137,6 +137,10 @@ void add_apply_flags(CLI::App* cmd, common_flags& f) {
         ->envname("DRIFTLESS_PARALLEL")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
+    cmd->add_option("--build-parallel", f.build_parallel, "Image builds (services with build:) run at once")
+        ->envname("DRIFTLESS_BUILD_PARALLEL")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
     cmd->add_flag("--allow-empty", f.allow_empty, "Remove managed objects even when the desired state is empty")
         ->envname("DRIFTLESS_ALLOW_EMPTY");
     cmd->add_option("--max-prune", f.max_prune, "Most removals in one pass (default: half of the managed objects, at least 5)")
@@ -251,6 +255,7 @@ reconciler::loop_options loop_options_of(const common_flags& f, std::size_t prog
     reconciler::loop_options o;
     if (f.log_format == "text" && isatty(STDERR_FILENO)) o.progress_passes = progress_passes;
     o.parallel = f.parallel;
+    o.builds.parallel = f.build_parallel;
     o.diff.allow_empty = f.allow_empty;
     o.diff.allow_mass_prune = f.allow_mass_prune;
     o.diff.max_prune = f.max_prune;

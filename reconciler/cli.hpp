@@ -33,6 +33,7 @@ struct common_flags {
     std::string log_format = "text";
     std::string log_level = "info";
     std::size_t parallel = 8;
+    std::size_t build_parallel = 1;
     bool allow_empty = false;
     std::optional<std::size_t> max_prune;
     bool allow_mass_prune = false;

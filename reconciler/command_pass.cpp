@@ -43,6 +43,8 @@ int one_pass(const common_flags& f, bool dry_run) {
             spdlog::error("engine: {}", r.error);
             return;
         }
+        for (const auto& e : r.build_errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        const bool source_errors = !snap->errors.empty() || !r.build_errors.empty();
         if (dry_run) {
             // Names and fields may come from engine labels: escaped like a log line.
             for (const auto& a : r.plan.actions)
@@ -62,10 +64,10 @@ int one_pass(const common_flags& f, bool dry_run) {
                             r.plan.count(reconciler::action_type::remove), r.plan.count(reconciler::action_type::conflict),
                             taking_over.c_str());
             }
-            code = !snap->errors.empty() ? 1 : r.plan.converged() ? 0 : 2;
+            code = source_errors ? 1 : r.plan.converged() ? 0 : 2;
             return;
         }
-        const bool ok = r.all_succeeded() && r.plan.removals_held == 0 && snap->errors.empty();
+        const bool ok = r.all_succeeded() && r.plan.removals_held == 0 && !source_errors;
         if (r.plan.actions.empty() && r.plan.removals_held == 0) spdlog::info("converged: nothing to do");
         code = ok ? 0 : 1;
     });

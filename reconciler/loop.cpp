@@ -67,8 +67,13 @@ loop::loop(asio::any_io_executor ex, drivers::driver& driver, desired_state::sto
       wake_(ex),
       debounce_(ex),
       events_retry_(ex),
-      hold_(ex) {
+      hold_(ex),
+      builds_(ex, driver, options.builds) {
     events_.subscribe([this](const event& e) { status_.histograms->count(e.type); });
+    builds_.on_done = [this](const std::string& why) {
+        spdlog::debug("{}", why);
+        trigger("an image build ended", false);
+    };
 }
 
 void loop::trigger(const char* why, bool debounce) {
@@ -88,14 +93,17 @@ void loop::stop() {
     events_retry_.cancel();
     hold_.cancel();
     driver_.cancel_events();
+    builds_.stop();
 }
 
 asio::awaitable<pass_result> loop::pass(bool dry_run) {
     const auto started = clock::now();
     const double cpu_started = thread_cpu_seconds();
     const auto requests_before = driver_.requests_sent();
-    auto desired = store_.current();
+    // Built services: their contexts read, their build hashes in their specs'.
+    auto desired = builds_.prepare(store_.current());
     pass_result r;
+    r.build_errors = builds_.errors();
 
     // The list is the pass's first engine request.
     if (triggered_at_) {
@@ -159,6 +167,8 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     });
     diff_opts.swarm_rolled_back = &swarm_rolled_back_;
     r.plan = diff(*desired, listed->objects, unowned, diff_opts);
+    // What needs an image not built yet waits for its build, apart from the pass.
+    builds_.hold(r.plan, dry_run);
     for (const auto& a : r.plan.actions)
         if (a.type == action_type::rolled_back && a.have && a.want && rollout::swarm_rolled_back(*a.have))
             swarm_rolled_back_.emplace(a.key.name, a.want->hash);
@@ -189,8 +199,12 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
         for (std::size_t i = 0; i < r.plan.actions.size(); ++i) {
             const auto& a = r.plan.actions[i];
             const auto& res = r.report.results[i];
-            if (res.result == outcome::failed)
+            if (res.result == outcome::failed) {
                 spdlog::error("{} {}: {}", to_string(a.type), a.key.to_string(), res.message);
+                // The built image may have gone: looked for again.
+                if (a.want && a.type != action_type::wait)
+                    if (const auto* svc = a.want->spec.as_service(); svc && svc->build) builds_.forget(svc->image);
+            }
             else if (res.result == outcome::reported && a.type == action_type::conflict)
                 spdlog::warn("conflict {}: {}; it is left untouched", a.key.to_string(), res.message);
             if (res.result == outcome::succeeded && a.in_rollout) stepped = true;

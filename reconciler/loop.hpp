@@ -29,6 +29,7 @@
 #include "desired_state/store.hpp"
 #include "drivers/driver.hpp"
 #include "reconciler/backoff.hpp"
+#include "reconciler/builds.hpp"
 #include "reconciler/executor.hpp"
 #include "reconciler/plan.hpp"
 #include "reconciler/events.hpp"
@@ -46,6 +47,7 @@ struct loop_options {
     // asked of it.
     std::chrono::milliseconds confirm{1'000};
     diff_options diff;
+    build_options builds;                      // images built for services with build:
     // Passes (from the first) whose execution draws a progress line on the
     // terminal (progress.hpp): `apply` all, `run` the first, 0 when stderr
     // is not a terminal.
@@ -57,6 +59,8 @@ struct pass_result {
     std::string error;                   // engine error when !engine_ok
     reconciler::plan plan;
     execution_report report;             // empty for a dry run
+    // Built services whose context could not be read (held, not changed).
+    std::vector<desired_state::diagnostic> build_errors;
     [[nodiscard]] bool all_succeeded() const;
 };
 
@@ -123,6 +127,7 @@ private:
     std::optional<std::chrono::steady_clock::time_point> triggered_at_;   // the first trigger since the last pass began
     std::optional<std::chrono::steady_clock::time_point> recheck_at_;   // a rollout's candidate to judge again
     event_log events_;
+    image_builds builds_;
     std::map<std::string, std::string> swarm_rolled_back_;   // service -> the hash swarm rolled back (diff_options)
     registry_digests digests_;                 // image -> its tag's digest, as last asked
     std::map<std::string, std::string> registry_errors_;   // image -> last error logged

@@ -87,7 +87,8 @@ void scenario::cleanup() const {
            " | xargs -r docker config rm >/dev/null 2>&1; true");
     }
     sh(cli_ + " ps -aq " + f + " | xargs -r " + cli_ + " rm -f >/dev/null 2>&1; " + cli_ + " network ls -q " + f + " | xargs -r " +
-       cli_ + " network rm >/dev/null 2>&1; " + cli_ + " volume ls -q " + f + " | xargs -r " + cli_ + " volume rm -f >/dev/null 2>&1; true");
+       cli_ + " network rm >/dev/null 2>&1; " + cli_ + " volume ls -q " + f + " | xargs -r " + cli_ + " volume rm -f >/dev/null 2>&1; " +
+       cli_ + " image ls -q " + f + " | sort -u | xargs -r " + cli_ + " rmi -f >/dev/null 2>&1; true");
 }
 
 void scenario::write(const std::string& file, const std::string& text) const {
