@@ -76,6 +76,24 @@ TEST_CASE("registry client: tag pages are followed through Link until there is n
     CHECK(registry.requests().size() == 3);
 }
 
+TEST_CASE("registry client: more pages than allowed is an error, not a short list") {
+    int pages = 0;
+    scripted_server registry([&](const http_request_read&) {
+        // Every page has a next one.
+        ++pages;
+        return http_answer(200, tag_page({"t" + std::to_string(pages)}),
+                           {"Link: </v2/app/tags/list?last=t" + std::to_string(pages) + ">; rel=\"next\""});
+    });
+    registry_options o;
+    o.max_pages = 3;
+    client_of c(registry.port(), o);
+    auto tags = c.wait(c.client->tags("app"));
+    CHECK(tags.err().code == "invalid");
+    CHECK(tags.err().message == "registry 127.0.0.1:" + std::to_string(registry.port()) +
+                                    ": app: more than 3 pages of tags; driftless reads at most that many");
+    CHECK(registry.requests().size() == 3);
+}
+
 TEST_CASE("registry client: a next page elsewhere, of another repository or read before is not followed") {
     std::string link;
     scripted_server registry([&](const http_request_read&) { return http_answer(200, tag_page({"a"}), {"Link: <" + link + ">; rel=\"next\""}); });
