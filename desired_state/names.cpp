@@ -1,8 +1,10 @@
 #include "desired_state/detail/names.hpp"
+#include "desired_state/image_names.hpp"
 #include "desired_state/resource_name.hpp"
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace driftless::desired_state::detail {
@@ -43,6 +45,12 @@ bool path_component(std::string_view c) {
         i = j;
     }
     return true;
+}
+
+std::string component_error(std::string_view p) {
+    if (p.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string_view::npos) return "repository name must be lowercase";
+    if (!path_component(p)) return "invalid repository name component \"" + std::string(p) + "\"";
+    return {};
 }
 
 // [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
@@ -103,9 +111,7 @@ std::string check_image_reference(std::string_view ref) {
     if (auto at = rest.find('@'); at != std::string_view::npos) {
         std::string_view digest = rest.substr(at + 1);
         rest = rest.substr(0, at);
-        if (digest.substr(0, 7) != "sha256:" || digest.size() != 7 + 64) return "digest must be sha256: and 64 hex digits";
-        for (char c : digest.substr(7))
-            if (!hex(c)) return "digest must be sha256: and 64 hex digits";
+        if (auto e = desired_state::check_digest(digest); !e.empty()) return e;
     }
     // tag: after the last ":" that follows the last "/"
     auto slash = rest.rfind('/');
@@ -113,10 +119,7 @@ std::string check_image_reference(std::string_view ref) {
     if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
         std::string_view tag = rest.substr(colon + 1);
         rest = rest.substr(0, colon);
-        bool ok = !tag.empty() && tag.size() <= 128 && word_char(tag[0]);
-        for (char c : tag)
-            if (!word_char(c) && c != '.' && c != '-') ok = false;
-        if (!ok) return "invalid tag (tags are [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})";
+        if (auto e = desired_state::check_tag(tag); !e.empty()) return e;
     }
     if (rest.empty()) return "missing repository name";
     if (rest.size() > 255) return "repository name longer than 255 characters";
@@ -129,12 +132,8 @@ std::string check_image_reference(std::string_view ref) {
         if (!registry_host(first)) return "invalid registry host \"" + std::string(first) + "\"";
         first_path = 1;
     }
-    for (std::size_t i = first_path; i < parts.size(); ++i) {
-        std::string_view p = parts[i];
-        if (p.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string_view::npos)
-            return "repository name must be lowercase";
-        if (!path_component(p)) return "invalid repository name component \"" + std::string(p) + "\"";
-    }
+    for (std::size_t i = first_path; i < parts.size(); ++i)
+        if (auto e = component_error(parts[i]); !e.empty()) return e;
     return {};
 }
 
@@ -151,5 +150,27 @@ std::string check_host_name(std::string_view host) {
 namespace driftless::desired_state {
 
 std::string check_resource_name(std::string_view name) { return detail::check_resource_name(name); }
+
+std::string check_repository_path(std::string_view path) {
+    if (path.empty()) return "missing repository name";
+    if (path.size() > 255) return "repository name longer than 255 characters";
+    for (auto part : detail::split(path, '/'))
+        if (auto e = detail::component_error(part); !e.empty()) return e;
+    return {};
+}
+
+std::string check_tag(std::string_view tag) {
+    bool ok = !tag.empty() && tag.size() <= 128 && detail::word_char(tag[0]);
+    for (char c : tag)
+        if (!detail::word_char(c) && c != '.' && c != '-') ok = false;
+    return ok ? "" : "invalid tag (tags are [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})";
+}
+
+std::string check_digest(std::string_view digest) {
+    bool ok = digest.substr(0, 7) == "sha256:" && digest.size() == 7 + 64;
+    for (char c : digest.substr(std::min<std::size_t>(7, digest.size())))
+        if (!detail::hex(c)) ok = false;
+    return ok ? "" : "digest must be sha256: and 64 hex digits";
+}
 
 }  // namespace driftless::desired_state

@@ -4,6 +4,7 @@
 // and convert to an error value with a place attached.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,11 +14,15 @@ namespace driftless {
 
 // What went wrong, for a person. `code` is a short machine word
 // ("conflict", "not_found", "unreachable", "timeout", "engine", "invalid",
-// ...); `http_status` is set when an engine answered with an HTTP error.
+// ...); `http_status` is set when an engine answered with an HTTP error;
+// `retry_after`, when above zero, is how long the server asked to be left
+// alone (HTTP 429 or 503 with Retry-After): a caller backs off at least
+// that long.
 struct error {
     std::string code;
     std::string message;
     int http_status = 0;
+    std::chrono::seconds retry_after{0};
 
     [[nodiscard]] std::string to_string() const { return code.empty() ? message : code + ": " + message; }
 };
