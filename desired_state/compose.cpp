@@ -93,6 +93,7 @@ compose_service read_compose_service(context& ctx, const std::string& name, cons
     std::vector<std::pair<std::string, std::int64_t>> legacy;
     ctx.each_pair(n, field, [&](const std::string& key, const node& k, const node& v) {
         std::string f = join(field, key);
+        if (key == "x-driftless") return read_service_extension(ctx, v, f, draft);
         if (is_extension(key)) return;
         if (read_compose_service_key(ctx, key, v, f, draft, places)) return;
         if (key == "container_name") {

@@ -21,7 +21,7 @@ constexpr std::string_view service_keys[] = {
     "kind",     "name",       "labels",      "image",   "pull",       "command",    "entrypoint",
     "env",      "ports",      "networks",    "mounts",  "user",       "resources",  "open_files",
     "restart",  "healthcheck", "stop_grace_period", "depends_on", "replicas", "mode", "constraints",
-    "expose",   "update_config", "rollback_config", "build"};
+    "expose",   "update_config", "rollback_config", "build", "follow"};
 constexpr std::string_view network_keys[] = {"kind", "name", "labels", "driver", "driver_opts", "internal",
                                              "attachable", "subnet", "ip_range", "gateway"};
 constexpr std::string_view volume_keys[] = {"kind", "name", "labels", "driver", "driver_opts"};

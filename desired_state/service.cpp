@@ -87,6 +87,9 @@ bool read_service_field(context& ctx, const std::string& key, const node& v, con
     } else if (key == "build") {
         draft.build_at = &v;
         read_build(ctx, v, f, s.build);
+    } else if (key == "follow") {
+        draft.follow_at = &v;
+        read_follow(ctx, v, f, s.follow);
     } else {
         return false;
     }

@@ -297,6 +297,7 @@ void finish_service(context& ctx, const node& doc, const std::string& field_pref
     } else if (!draft.image_at && !draft.build_at) {
         ctx.error(doc, join(field_prefix, "image"), "required (e.g. image: nginx:1.25)");
     }
+    check_follow(ctx, field_prefix, draft);
     if (draft.replicas_at && s.mode == service_mode::global)
         ctx.error(*draft.replicas_at, draft.replicas_field, "cannot be set with mode: global");
     if (!name.empty() && std::binary_search(s.depends_on.begin(), s.depends_on.end(), name))

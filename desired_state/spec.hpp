@@ -185,6 +185,17 @@ struct build_spec {
     bool operator==(const build_spec&) const = default;
 };
 
+// A release rule for a registry image (`follow:`; reconciler/releases.hpp):
+// the highest tag in `semver` whose image is at least `min_age` old, asked
+// for every `interval`, pinned by its digest. Not in the hash: the digest it
+// picks is (a changed rule that picks the same image changes nothing).
+struct follow_rule {
+    std::string semver;                    // a version range (semver.hpp), as written
+    std::int64_t min_age_ns = 0;
+    std::int64_t interval_ns = 600'000'000'000;   // 10 min
+    bool operator==(const follow_rule&) const = default;
+};
+
 struct service {
     std::string image;                                   // with build: the tag given to what is built
     pull_policy pull = pull_policy::missing;
@@ -256,6 +267,7 @@ struct service {
     std::int64_t max_replicas_per_node = 0;
     std::vector<secret_mount> secrets;                   // compose secrets and configs, sorted by target
     std::optional<build_spec> build;                     // set: the image is built here, never pulled
+    std::optional<follow_rule> follow;                   // set: `image` is a repository whose tag is chosen by rule
     bool operator==(const service&) const = default;
 };
 

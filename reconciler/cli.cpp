@@ -97,6 +97,14 @@ void add_source_flags(CLI::App* cmd, common_flags& f) {
     cmd->add_flag("--engine-insecure", f.engine_insecure,
                   "Speak plain text to a tcp:// engine off this machine (else DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH are required)")
         ->envname("DRIFTLESS_ENGINE_INSECURE");
+    cmd->add_option("--insecure-registry", f.insecure_registries,
+                    "A registry (HOST:PORT, or HOST for any port) asked over plain http about followed images (follow:); "
+                    "loopback registries always are; repeatable")
+        ->envname("DRIFTLESS_INSECURE_REGISTRY");
+    cmd->add_option("--registry-ca", f.registry_ca,
+                    "PEM certificates trusted besides the system's when asking registries about followed images")
+        ->envname("DRIFTLESS_REGISTRY_CA")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--owner", f.owner,
                     "Owner id written into io.driftless.owner; only objects with it (and a MAC under this installation's key) are touched. Default: driftless-<8 hex digits derived from the key>")
         ->envname("DRIFTLESS_OWNER");
@@ -256,6 +264,8 @@ reconciler::loop_options loop_options_of(const common_flags& f, std::size_t prog
     if (f.log_format == "text" && isatty(STDERR_FILENO)) o.progress_passes = progress_passes;
     o.parallel = f.parallel;
     o.builds.parallel = f.build_parallel;
+    o.releases.registry.insecure = f.insecure_registries;
+    o.releases.registry.ca_file = f.registry_ca;
     o.diff.allow_empty = f.allow_empty;
     o.diff.allow_mass_prune = f.allow_mass_prune;
     o.diff.max_prune = f.max_prune;

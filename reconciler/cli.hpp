@@ -34,6 +34,8 @@ struct common_flags {
     std::string log_level = "info";
     std::size_t parallel = 8;
     std::size_t build_parallel = 1;
+    std::vector<std::string> insecure_registries;   // followed images' registries spoken to over plain http
+    std::string registry_ca;                        // PEM file trusted besides the system's CAs for registries
     bool allow_empty = false;
     std::optional<std::size_t> max_prune;
     bool allow_mass_prune = false;

@@ -44,8 +44,12 @@ int one_pass(const common_flags& f, bool dry_run) {
             return;
         }
         for (const auto& e : r.build_errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-        const bool source_errors = !snap->errors.empty() || !r.build_errors.empty();
+        for (const auto& e : r.release_errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        const bool source_errors = !snap->errors.empty() || !r.build_errors.empty() || !r.release_errors.empty();
         if (dry_run) {
+            // What each followed image takes, and why not the newer tags.
+            for (const auto& rel : r.releases)
+                std::printf("release %s\n", desired_state::printable(reconciler::release_line(rel)).c_str());
             // Names and fields may come from engine labels: escaped like a log line.
             for (const auto& a : r.plan.actions)
                 std::printf("%s\n", desired_state::printable(reconciler::plan_line(a)).c_str());

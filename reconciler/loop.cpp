@@ -68,7 +68,12 @@ loop::loop(asio::any_io_executor ex, drivers::driver& driver, desired_state::sto
       debounce_(ex),
       events_retry_(ex),
       hold_(ex),
+      releases_(ex, options.releases),
       builds_(ex, driver, options.builds) {
+    releases_.on_change = [this](const std::string& why) {
+        spdlog::debug("{}", why);
+        trigger("a followed image's release or its error changed", false);
+    };
     events_.subscribe([this](const event& e) { status_.histograms->count(e.type); });
     builds_.on_done = [this](const std::string& why) {
         spdlog::debug("{}", why);
@@ -94,16 +99,23 @@ void loop::stop() {
     hold_.cancel();
     driver_.cancel_events();
     builds_.stop();
+    releases_.stop();
 }
 
 asio::awaitable<pass_result> loop::pass(bool dry_run) {
     const auto started = clock::now();
     const double cpu_started = thread_cpu_seconds();
     const auto requests_before = driver_.requests_sent();
+    // Followed images: pinned to the release their rule takes.
+    auto current = store_.current();
+    auto followed = co_await releases_.prepare(current);
     // Built services: their contexts read, their build hashes in their specs'.
-    auto desired = builds_.prepare(store_.current());
+    auto desired = builds_.prepare(followed);
     pass_result r;
     r.build_errors = builds_.errors();
+    r.release_errors = releases_.errors();
+    r.releases = releases_.releases();
+    status_.releases = r.releases;
 
     // The list is the pass's first engine request.
     if (triggered_at_) {
@@ -169,6 +181,7 @@ asio::awaitable<pass_result> loop::pass(bool dry_run) {
     r.plan = diff(*desired, listed->objects, unowned, diff_opts);
     // What needs an image not built yet waits for its build, apart from the pass.
     builds_.hold(r.plan, dry_run);
+    releases_.annotate(r.plan);
     for (const auto& a : r.plan.actions)
         if (a.type == action_type::rolled_back && a.have && a.want && rollout::swarm_rolled_back(*a.have))
             swarm_rolled_back_.emplace(a.key.name, a.want->hash);
@@ -492,6 +505,7 @@ asio::awaitable<void> loop::follow_events() {
 
 asio::awaitable<void> loop::run() {
     asio::co_spawn(ex_, follow_events(), asio::detached);
+    releases_.start();
     while (!stopping_) {
         if (!dirty_) {
             auto deadline = last_pass_ + options_.resync;

@@ -33,6 +33,7 @@
 #include "reconciler/executor.hpp"
 #include "reconciler/plan.hpp"
 #include "reconciler/events.hpp"
+#include "reconciler/releases.hpp"
 #include "reconciler/status.hpp"
 
 namespace driftless::reconciler {
@@ -48,6 +49,7 @@ struct loop_options {
     std::chrono::milliseconds confirm{1'000};
     diff_options diff;
     build_options builds;                      // images built for services with build:
+    release_options releases;                  // registry images followed by rule (follow:)
     // Passes (from the first) whose execution draws a progress line on the
     // terminal (progress.hpp): `apply` all, `run` the first, 0 when stderr
     // is not a terminal.
@@ -61,6 +63,9 @@ struct pass_result {
     execution_report report;             // empty for a dry run
     // Built services whose context could not be read (held, not changed).
     std::vector<desired_state::diagnostic> build_errors;
+    // Followed services held for want of a release to run (the registry's error).
+    std::vector<desired_state::diagnostic> release_errors;
+    std::vector<release_status> releases;   // what each followed repository runs, and why
     [[nodiscard]] bool all_succeeded() const;
 };
 
@@ -127,6 +132,7 @@ private:
     std::optional<std::chrono::steady_clock::time_point> triggered_at_;   // the first trigger since the last pass began
     std::optional<std::chrono::steady_clock::time_point> recheck_at_;   // a rollout's candidate to judge again
     event_log events_;
+    release_follower releases_;
     image_builds builds_;
     std::map<std::string, std::string> swarm_rolled_back_;   // service -> the hash swarm rolled back (diff_options)
     registry_digests digests_;                 // image -> its tag's digest, as last asked

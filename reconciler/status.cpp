@@ -5,18 +5,21 @@
 
 namespace driftless::reconciler {
 
-std::string now_rfc3339() {
+std::string to_rfc3339(std::chrono::system_clock::time_point at) {
     using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto t = system_clock::to_time_t(now);
-    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+    const auto t = system_clock::to_time_t(at);
+    const auto ms = duration_cast<milliseconds>(at.time_since_epoch()).count() % 1000;
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[40];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     char out[48];
-    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms < 0 ? ms + 1000 : ms));
     return out;
+}
+
+std::string now_rfc3339() {
+    return to_rfc3339(std::chrono::system_clock::now());
 }
 
 std::string plan_line(const action& a) {
@@ -62,6 +65,18 @@ nlohmann::json to_json(const loop_status& s) {
                           {"state", a.state}, {"running", a.running}, {"hash", a.spec_hash},
                           {"tasks_running", a.tasks_running}, {"tasks_desired", a.tasks_desired},
                           {"task_error", a.task_error}, {"role", drivers::to_string(a.role)}});
+    nlohmann::json releases = nlohmann::json::array();
+    for (const auto& r : s.releases)
+        releases.push_back({{"image", r.image},
+                            {"rule", {{"semver", r.rule.semver}, {"min_age_seconds", r.rule.min_age_ns / 1'000'000'000},
+                                      {"interval_seconds", r.rule.interval_ns / 1'000'000'000}}},
+                            {"services", r.services},
+                            {"tag", r.tag},
+                            {"digest", r.digest},
+                            {"created", r.created},
+                            {"not_taken", r.passed_over},
+                            {"checked_at", r.checked_at},
+                            {"error", r.error}});
     return {{"instance", {{"owner", s.instance.owner}, {"driver", s.instance.driver}, {"sources", s.instance.sources},
                           {"last_pass_seconds", s.metrics.last_pass_seconds}}},
             {"synced", s.synced},
@@ -76,7 +91,8 @@ nlohmann::json to_json(const loop_status& s) {
             {"guard", s.guard_message},
             {"last_pass_at", s.last_pass_at},
             {"objects", objects},
-            {"source_errors", errors}};
+            {"source_errors", errors},
+            {"releases", releases}};
 }
 
 namespace {

@@ -20,6 +20,7 @@
 #include "drivers/driver.hpp"
 #include "reconciler/metrics.hpp"
 #include "reconciler/plan.hpp"
+#include "reconciler/release_status.hpp"
 
 namespace driftless::reconciler {
 
@@ -88,6 +89,7 @@ struct loop_status {
     // into JSON when it is asked, not every pass.
     std::shared_ptr<const desired_state::snapshot> desired_snapshot;
     std::vector<drivers::actual_object> actual;   // spec_json cleared
+    std::vector<release_status> releases;          // followed images (releases.hpp)
     counters metrics;
     // Histograms and per-type event counters (reconciler/metrics.hpp).
     std::shared_ptr<pass_metrics> histograms = std::make_shared<pass_metrics>();
@@ -101,5 +103,6 @@ struct loop_status {
 // Prometheus text exposition format (version 0.0.4).
 [[nodiscard]] std::string to_prometheus(const loop_status& s);
 [[nodiscard]] std::string now_rfc3339();
+[[nodiscard]] std::string to_rfc3339(std::chrono::system_clock::time_point at);
 
 }  // namespace driftless::reconciler

@@ -68,6 +68,7 @@ struct service_draft {
     service value;
     const node* image_at = nullptr;
     const node* build_at = nullptr;
+    const node* follow_at = nullptr;
     const node* pull_at = nullptr;
     const node* replicas_at = nullptr;
     const node* mode_at = nullptr;
@@ -78,6 +79,13 @@ struct service_draft {
 // extra_hosts, shm_size, cache_from, no_cache, pull}; relative paths
 // against the declaring file's folder (compose: the project's).
 void read_build(context& ctx, const node& n, const std::string& field, std::optional<build_spec>& out);
+
+// follow_fields.cpp: follow: {semver, min_age, interval}; a compose
+// service's x-driftless: {follow: ...}; and the checks across fields (a
+// repository without tag or digest, not built, not pulled always).
+void read_follow(context& ctx, const node& n, const std::string& field, std::optional<follow_rule>& out);
+void read_service_extension(context& ctx, const node& n, const std::string& field, service_draft& draft);
+void check_follow(context& ctx, const std::string& field_prefix, service_draft& draft);
 
 // Checks across fields: image required (unless built: then it defaults to
 // the service's name), replicas with mode global, depending on itself, a

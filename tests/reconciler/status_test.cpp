@@ -106,3 +106,31 @@ TEST_CASE("status: /api/v1/state shows the keyed spec hash, never a secret value
     // Not the unkeyed SHA-256 anyone could recompute from guessed values.
     CHECK(entry.hash != desired_state::spec_hash(entry.spec));
 }
+
+TEST_CASE("status: a followed image's release, as plan prints it and /api/v1/state shows it") {
+    release_status r;
+    r.image = "127.0.0.1:5000/team/app";
+    r.rule.semver = "~1.4";
+    r.rule.min_age_ns = 72LL * 3600 * 1'000'000'000;
+    r.services = {"web"};
+    r.tag = "1.4.1";
+    r.digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    r.passed_over = {"1.5.0 (not in ~1.4)", "1.4.2 (created 5h ago; min_age 72h)"};
+    CHECK(release_line(r) == "127.0.0.1:5000/team/app ~1.4, min_age 72h: 1.4.1 (sha256:0123456789ab); not taken: "
+                             "1.5.0 (not in ~1.4), 1.4.2 (created 5h ago; min_age 72h)");
+    release_status none;
+    none.image = "registry.local/app";
+    none.rule.semver = "^2";
+    none.error = "registry.local did not answer";
+    CHECK(release_line(none) == "registry.local/app ^2: no release taken; registry.local did not answer");
+
+    loop_status s;
+    s.releases = {r};
+    const auto j = to_json(s);
+    REQUIRE(j["releases"].size() == 1);
+    CHECK(j["releases"][0]["tag"] == "1.4.1");
+    CHECK(j["releases"][0]["digest"] == r.digest);
+    CHECK(j["releases"][0]["rule"]["semver"] == "~1.4");
+    CHECK(j["releases"][0]["rule"]["min_age_seconds"] == 72 * 3600);
+    CHECK(j["releases"][0]["not_taken"].size() == 2);
+}

@@ -135,16 +135,25 @@ std::string registry_server::push_manifest(const std::string& repository, const 
 
 std::string registry_server::push_image(const std::string& repository, const std::string& tag, const std::string& created,
                                         const std::string& architecture) {
-    const std::string layer = "layer of " + repository + ":" + tag + " for " + architecture;
+    return push_layer_image(repository, tag, "layer of " + repository + ":" + tag + " for " + architecture, created, {},
+                            architecture);
+}
+
+std::string registry_server::push_layer_image(const std::string& repository, const std::string& tag, const std::string& layer,
+                                              const std::string& created, const std::vector<std::string>& env,
+                                              const std::string& architecture) {
+    json settings = json::object();
+    if (!env.empty()) settings["Env"] = env;
     const std::string config = json{{"architecture", architecture},
                                     {"os", "linux"},
                                     {"created", created},
-                                    {"config", json::object()},
+                                    {"config", settings},
                                     {"rootfs", {{"type", "layers"}, {"diff_ids", {drivers::content_digest(layer)}}}}}
                                    .dump();
     push_blob(repository, layer);
     push_blob(repository, config);
     const std::string media_type = "application/vnd.docker.distribution.manifest.v2+json";
+    // The engine takes an uncompressed tar under the gzip media type too (it looks at the bytes).
     const std::string manifest = json{{"schemaVersion", 2},
                                       {"mediaType", media_type},
                                       {"config", descriptor("application/vnd.docker.container.image.v1+json", config)},

@@ -49,6 +49,11 @@ public:
     // linux/`architecture`, tagged `tag` ("" for none); its manifest's digest.
     std::string push_image(const std::string& repository, const std::string& tag, const std::string& created,
                            const std::string& architecture = "amd64");
+    // The same with `layer` (an uncompressed tar) as its one layer and
+    // `env` in its config: an image an engine can pull and run.
+    std::string push_layer_image(const std::string& repository, const std::string& tag, const std::string& layer,
+                                 const std::string& created, const std::vector<std::string>& env,
+                                 const std::string& architecture = "amd64");
     // An OCI index of the images of each architecture, created at the
     // times given, tagged `tag`; its digest.
     std::string push_index(const std::string& repository, const std::string& tag,
