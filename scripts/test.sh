@@ -1,19 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, the parser tests again under ASan+UBSan, the
-# fuzz targets briefly, and the integration tests against the real engines,
+# Runs every test: unit tests, the fuzz targets briefly and the parser tests
+# again, both under ASan+UBSan (one clang build), and the integration tests against the real engines,
 # which it starts when nothing answers (and leaves running). Idempotent;
 # reuses build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/build.sh
-echo "== parser tests under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDRIFTLESS_PARSER_ONLY=ON -DDRIFTLESS_SANITIZE=ON >/dev/null
-cmake --build build-asan -j"$(nproc)"
-build-asan/tests/desired_state_tests
-
-echo "== fuzzing (libFuzzer, 10 s per target)" >&2
+echo "== fuzzing (libFuzzer, 10 s per target), AddressSanitizer + UndefinedBehaviorSanitizer" >&2
 bash scripts/fuzz.sh 10
+echo "== parser tests under the same sanitizers (build-fuzz)" >&2
+cmake --build build-fuzz -j"$(nproc)" --target desired_state_tests
+build-fuzz/tests/desired_state_tests
 
 echo "== engines" >&2
 bash scripts/start-dockerd.sh
