@@ -182,7 +182,10 @@ result<context_listing> context_digester::read(const std::filesystem::path& root
     };
     walk(walk, "");
     if (failed) return *failed;
-    std::erase_if(known_, [](const auto& kv) { return !kv.second.seen; });
+    // Only this context's files: one digester serves every context, and the
+    // others' stay known for their own reads.
+    const std::string prefix = root + "/";
+    std::erase_if(known_, [&](const auto& kv) { return !kv.second.seen && kv.first.starts_with(prefix); });
 
     std::uint8_t d[SHA256_DIGEST_SIZE];
     sha256_digest(&all, SHA256_DIGEST_SIZE, d);

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -58,16 +59,52 @@ image_builds::~image_builds() {
     *alive_ = false;
 }
 
+std::set<std::string> image_builds::contexts() const {
+    // Unreadable ones too: their fix is seen as soon as it is made.
+    std::set<std::string> out;
+    for (const auto& [key, read] : reads_) out.insert(key.first);
+    return out;
+}
+
+result<desired_state::context_listing> image_builds::read_context(const desired_state::build_spec& b,
+                                                                  clock_type::time_point now) {
+    const auto version = context_version ? context_version(b.context) : std::nullopt;
+    auto& last = reads_[{b.context, b.dockerfile}];
+    if (version && last.version == version && now - last.at < options_.reread) return last.listing;
+    // Asked before reading: whatever happens during the read changes it again.
+    last.version.reset();
+    auto listing = digester_.read(b.context, b.dockerfile);
+    if (listing) last = {version, now, *listing};
+    return listing;
+}
+
+bool image_builds::contexts_unchanged(clock_type::time_point now) const {
+    if (!context_version) return false;
+    return std::all_of(reads_.begin(), reads_.end(), [&](const auto& kv) {
+        const auto& last = kv.second;
+        return last.version && last.version == context_version(kv.first.first) && now - last.at < options_.reread;
+    });
+}
+
 std::shared_ptr<const desired_state::snapshot> image_builds::prepare(
     std::shared_ptr<const desired_state::snapshot> desired) {
+    // The same snapshot over the same contexts: the same answer, and no copy.
+    const auto now = clock_type::now();
+    if (prepared_ && desired == prepared_from_ && contexts_unchanged(now)) return prepared_;
+    prepared_from_ = desired;
+    prepared_.reset();
     const bool any = std::any_of(desired->resources.begin(), desired->resources.end(), [](const auto& kv) {
         const auto* s = kv.second.spec.as_service();
         return s != nullptr && s->build.has_value();
     });
     requests_.clear();
     errors_.clear();
-    if (!any) return desired;
+    if (!any) {
+        reads_.clear();
+        return desired;
+    }
     auto copy = std::make_shared<desired_state::snapshot>(*desired);
+    std::set<std::pair<std::string, std::string>> used;   // (context, Dockerfile)
     for (auto it = copy->resources.begin(); it != copy->resources.end();) {
         auto& entry = it->second;
         const auto* svc = entry.spec.as_service();
@@ -76,7 +113,8 @@ std::shared_ptr<const desired_state::snapshot> image_builds::prepare(
             continue;
         }
         const auto& b = *svc->build;
-        auto listing = digester_.read(b.context, b.dockerfile);
+        used.emplace(b.context, b.dockerfile);
+        auto listing = read_context(b, now);
         std::string problem;
         if (!listing)
             problem = listing.err().message;
@@ -104,6 +142,8 @@ std::shared_ptr<const desired_state::snapshot> image_builds::prepare(
         requests_.emplace(it->first, std::move(r));
         ++it;
     }
+    std::erase_if(reads_, [&](const auto& kv) { return !used.contains(kv.first); });
+    prepared_ = copy;
     return copy;
 }
 

@@ -3,7 +3,8 @@
 //
 // Each pass, prepare() reads every built service's context (what its
 // .dockerignore keeps; unchanged files are known by their stat and not
-// read again) and folds the build hash (the build settings and the
+// read again; a watched context that reported nothing is not read at all,
+// see `context_version`) and folds the build hash (the build settings and the
 // context's digest) into the service's desired hash: a changed source file
 // is a changed spec, an unchanged or ignored one is not. A context that
 // cannot be read holds its service (nothing is changed) with an error at
@@ -30,6 +31,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,10 @@ struct build_options {
     std::size_t parallel = 1;                          // --build-parallel
     std::chrono::milliseconds first_retry{10'000};     // after a failed build
     std::chrono::milliseconds max_retry{300'000};
+    // A watched context is read again at least this often all the same:
+    // inotify does not see everything (writes through a shared mapping,
+    // network file systems).
+    std::chrono::milliseconds reread{600'000};
 };
 
 // The build hash of `spec` over a context whose listing digests to `context_digest`.
@@ -58,6 +64,15 @@ public:
 
     // Called when a build ends (the loop passes again).
     std::function<void(const std::string& why)> on_done;
+
+    // When set (`run` watches the contexts, watchers/folder_changes.hpp): a
+    // number that changes whenever something in a context folder may have
+    // changed, nullopt when that is not known. prepare() does not read again
+    // a context whose number is the same as when it was last read.
+    std::function<std::optional<std::uint64_t>(const std::string& context)> context_version;
+
+    // The context folders of the latest prepare().
+    [[nodiscard]] std::set<std::string> contexts() const;
 
     // `desired` with every built service's hash folded with its build hash,
     // and the services whose context cannot be read held with an error.
@@ -90,6 +105,14 @@ public:
 
 private:
     struct job;
+    struct context_read {
+        std::optional<std::uint64_t> version;   // context_version() before it was read
+        std::chrono::steady_clock::time_point at;
+        desired_state::context_listing listing;
+    };
+    [[nodiscard]] result<desired_state::context_listing> read_context(const desired_state::build_spec& b,
+                                                                      std::chrono::steady_clock::time_point now);
+    [[nodiscard]] bool contexts_unchanged(std::chrono::steady_clock::time_point now) const;
     void start_queued();
     void run(std::shared_ptr<job> j);
     boost::asio::awaitable<void> run_job(std::shared_ptr<job> j, std::shared_ptr<bool> alive);
@@ -98,6 +121,10 @@ private:
     drivers::image_builder& builder_;
     build_options options_;
     desired_state::context_digester digester_;
+    // By (context, Dockerfile): what it was the last time it was read.
+    std::map<std::pair<std::string, std::string>, context_read> reads_;
+    // The latest prepare()'s snapshot, and what it made of it.
+    std::shared_ptr<const desired_state::snapshot> prepared_from_, prepared_;
     // By service key, from the latest prepare(): what its image is built from.
     std::map<desired_state::resource_key, drivers::build_request> requests_;
     // By tag: the latest job for it.

@@ -32,6 +32,7 @@ int run_forever(const common_flags& f) {
         return 1;
     }
     options.resync = *resync;
+    options.watch_contexts = true;   // an edit in a build context rebuilds at once, not at the next resync
     auto address = reconciler::parse_listen(f.listen);
     if (!address.ok()) {
         std::fprintf(stderr, "driftless: %s\n", address.err().message.c_str());

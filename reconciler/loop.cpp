@@ -79,6 +79,12 @@ loop::loop(asio::any_io_executor ex, drivers::driver& driver, desired_state::sto
         spdlog::debug("{}", why);
         trigger("an image build ended", false);
     };
+    if (options_.watch_contexts) {
+        // The watcher coalesces an editor's save burst itself.
+        context_watch_ = std::make_unique<watchers::folder_changes>(
+            ex, watchers::folder_changes_options{}, [this] { trigger("a build context changed", false); });
+        builds_.context_version = [this](const std::string& context) { return context_watch_->version(context); };
+    }
 }
 
 void loop::trigger(const char* why, bool debounce) {
@@ -100,6 +106,7 @@ void loop::stop() {
     driver_.cancel_events();
     builds_.stop();
     releases_.stop();
+    if (context_watch_) context_watch_->stop();
 }
 
 asio::awaitable<pass_result> loop::pass(bool dry_run) {
@@ -534,6 +541,8 @@ asio::awaitable<void> loop::run() {
         dirty_ = false;
         urgent_ = false;
         co_await pass(false);
+        // Contexts added or dropped by this pass's specs.
+        if (context_watch_ && !stopping_) context_watch_->watch(builds_.contexts());
     }
 }
 

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -35,6 +36,7 @@
 #include "reconciler/events.hpp"
 #include "reconciler/releases.hpp"
 #include "reconciler/status.hpp"
+#include "watchers/folder_changes.hpp"
 
 namespace driftless::reconciler {
 
@@ -50,6 +52,9 @@ struct loop_options {
     diff_options diff;
     build_options builds;                      // images built for services with build:
     release_options releases;                  // registry images followed by rule (follow:)
+    // Watch the build contexts (`run`): an edit in one starts a pass at
+    // once, and a context that reported nothing is not read again.
+    bool watch_contexts = false;
     // Passes (from the first) whose execution draws a progress line on the
     // terminal (progress.hpp): `apply` all, `run` the first, 0 when stderr
     // is not a terminal.
@@ -134,6 +139,7 @@ private:
     event_log events_;
     release_follower releases_;
     image_builds builds_;
+    std::unique_ptr<watchers::folder_changes> context_watch_;   // watch_contexts: the latest pass's contexts
     std::map<std::string, std::string> swarm_rolled_back_;   // service -> the hash swarm rolled back (diff_options)
     registry_digests digests_;                 // image -> its tag's digest, as last asked
     std::map<std::string, std::string> registry_errors_;   // image -> last error logged

@@ -81,7 +81,10 @@ inotify_watches::sync_result inotify_watches::sync(int fd, const std::vector<wat
     for (const auto& t : targets) {
         const int wd = ::inotify_add_watch(fd, t.folder.c_str(), watched_events);
         if (wd < 0) {
-            if (errno == ENOSPC) result.limit_reached = true;
+            if (errno == ENOSPC) {
+                result.limit_reached = true;
+                result.unwatched.push_back(t.folder);
+            }
             continue;
         }
         auto [it, inserted] = next.try_emplace(wd);
@@ -90,6 +93,7 @@ inotify_watches::sync_result inotify_watches::sync(int fd, const std::vector<wat
             if (!watches_.contains(wd)) ++result.added;
         }
         it->second.all_names = it->second.all_names || t.all_names;
+        it->second.every_event = it->second.every_event || t.every_event;
         it->second.names.insert(t.names.begin(), t.names.end());
     }
     for (const auto& [wd, w] : watches_) {
@@ -111,10 +115,16 @@ bool inotify_watches::matters(const inotify_event& event) {
     if (event.mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) return true;
     const std::string_view name = event.len > 0 ? std::string_view(event.name) : std::string_view();
     const watch& w = it->second;
+    if (w.every_event) return true;
     if (name.empty()) return w.all_names;  // about the folder itself (IN_ATTRIB: its permissions)
     if (w.names.contains(std::string(name))) return true;
     if (!w.all_names) return false;
     return name_event_matters(event.mask, name, entry_type_of(w.folder / fs::path(name)));
+}
+
+const std::filesystem::path* inotify_watches::folder_of(int wd) const noexcept {
+    const auto it = watches_.find(wd);
+    return it == watches_.end() ? nullptr : &it->second.folder;
 }
 
 }  // namespace driftless::watchers

@@ -45,6 +45,9 @@ struct watch_target {
     std::filesystem::path folder;
     bool all_names = false;            // every entry of the folder matters
     std::set<std::string> names;       // otherwise only these entries
+    // Every event matters, whatever the entry: a build context, where any
+    // file (an editor's temporary too) is part of what is sent.
+    bool every_event = false;
 };
 
 // What to watch for `root`, given the last walk.
@@ -64,6 +67,7 @@ public:
     struct sync_result {
         std::size_t added = 0;         // watches that did not exist before
         bool limit_reached = false;    // fs.inotify.max_user_watches: some folders are not watched
+        std::vector<std::filesystem::path> unwatched;   // those folders
     };
 
     // Adds a watch for each target on inotify instance `fd` and removes the
@@ -75,6 +79,9 @@ public:
     // does. Forgets a watch the kernel dropped (IN_IGNORED).
     bool matters(const inotify_event& event);
 
+    // The folder watch `wd` is on; nullptr when it is not one of ours.
+    [[nodiscard]] const std::filesystem::path* folder_of(int wd) const noexcept;
+
     // Forgets every watch (the instance was closed).
     void clear() noexcept { watches_.clear(); }
 
@@ -85,6 +92,7 @@ private:
         std::filesystem::path folder;
         bool all_names = false;
         std::set<std::string> names;
+        bool every_event = false;
     };
     std::map<int, watch> watches_;     // by watch descriptor
 };

@@ -86,6 +86,25 @@ TEST_CASE("build context: the same files give the same digest, wherever they are
     }
 }
 
+TEST_CASE("build context: one digester over several contexts reads none of them again when nothing changed") {
+    temp_context a, b;
+    for (const auto* c : {&a, &b}) {
+        c->write("Dockerfile", "FROM scratch\nCOPY app /app\n");
+        c->write("app/main.sh", "echo hi\n");
+    }
+    context_digester d;
+    REQUIRE(d.read(a.root, "Dockerfile").ok());
+    REQUIRE(d.read(b.root, "Dockerfile").ok());
+    CHECK(d.remembered() == 4);
+    REQUIRE(d.read(a.root, "Dockerfile").ok());
+    CHECK(d.read_last() == 0);
+    REQUIRE(d.read(b.root, "Dockerfile").ok());
+    CHECK(d.read_last() == 0);
+    fs::remove(b.root / "app/main.sh");
+    REQUIRE(d.read(b.root, "Dockerfile").ok());
+    CHECK(d.remembered() == 3);   // b's file gone, a's kept
+}
+
 TEST_CASE("build context: what .dockerignore excludes is neither listed nor digested; the Dockerfile always is") {
     temp_context c;
     c.write("Dockerfile", "FROM scratch\n");

@@ -2,8 +2,11 @@
 // services comes up; a changed source file rebuilds that image only and
 // recreates that service only; a file .dockerignore leaves out rebuilds
 // nothing; a Dockerfile whose RUN fails leaves the old container serving
-// and names the failing step.
+// and names the failing step. Under run, an edit in a context is seen at
+// once, in a folder made after start too.
 #include <doctest/doctest.h>
+
+#include <csignal>
 
 #include "support/process.hpp"
 #include "support/scenario.hpp"
@@ -116,6 +119,42 @@ void built_project(const std::string& driver) {
 TEST_CASE("docker: build: built services come up, a changed source rebuilds its own image only, a failing RUN keeps the old container") {
     ensure_docker();
     built_project("docker");
+}
+
+// Under run, edits in a build context are seen through inotify: with a
+// resync of 10 minutes, each change must show within two (a build on a
+// loaded machine takes seconds; nothing else starts a pass meanwhile).
+TEST_CASE("docker: build: under run, an edit in a build context rebuilds before the resync would have") {
+    ensure_docker();
+    scenario s("bldw", "docker");
+    const std::string project = "live" + s.owner(), app = project + "-ap-1";
+    s.write(project + "/compose.yaml", "services:\n  ap:\n    build: ./a\n    stop_grace_period: 1s\n");
+    s.write(project + "/a/Dockerfile", "FROM driftless-test/busybox:1\nCOPY . /src\nCMD [\"sleep\", \"3600\"]\n");
+    s.write(project + "/a/index.txt", "one\n");
+    auto run = s.start_run({"--resync", "10m"});
+    REQUIRE(run->running());
+    const auto content = [&](const std::string& file) {
+        return trimmed(s.exec_in(app, "cat /src/" + file + " 2>/dev/null").out);
+    };
+    REQUIRE(wait_until([&] { return content("index.txt") == "one"; }, 120s));
+    const auto first = s.container_id(app);
+
+    // A source file written in place (not a spec file: the folder source
+    // does not wake for it).
+    s.write_in_place(project + "/a/index.txt", "two\n");
+    CHECK(wait_until([&] { return content("index.txt") == "two"; }, 120s));
+    CHECK(s.container_id(app) != first);
+
+    // A folder made after start, and a file edited in it.
+    s.write(project + "/a/lib/deep/util.txt", "u1\n");
+    CHECK(wait_until([&] { return content("lib/deep/util.txt") == "u1"; }, 120s));
+    s.write_in_place(project + "/a/lib/deep/util.txt", "u2\n");
+    CHECK(wait_until([&] { return content("lib/deep/util.txt") == "u2"; }, 120s));
+    INFO(run->log());
+    run->signal(SIGTERM);
+    CHECK(run->wait(30s) == 0);
+    run.reset();
+    s.cleanup();
 }
 
 TEST_CASE("podman: build: the same project builds and converges on podman") {

@@ -16,6 +16,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "watchers/run_until.hpp"
 #include "watchers/temp_tree.hpp"
 
 namespace {
@@ -56,13 +57,7 @@ public:
     // Runs the loop until `done()` holds; false when the deadline passed.
     template <class Predicate>
     bool run_until(Predicate done, std::chrono::steady_clock::duration deadline = 10s) {
-        const auto until = std::chrono::steady_clock::now() + deadline;
-        while (!done()) {
-            if (std::chrono::steady_clock::now() > until) return false;
-            if (io_.stopped()) io_.restart();
-            io_.run_for(10ms);
-        }
-        return true;
+        return driftless::watchers::testing::run_until(io_, done, deadline);
     }
 
     bool has(const std::string& id, const std::string& text) const {
