@@ -19,6 +19,7 @@
 #include "drivers/engine_error.hpp"
 #include "drivers/image_push.hpp"
 #include "drivers/registry_headers.hpp"
+#include "drivers/swarm_images.hpp"
 #include "integration/support/run_async.hpp"
 #include "tools/scoped_env.hpp"
 
@@ -172,4 +173,17 @@ TEST_CASE("registry headers: the lookups read docker's config.json for the image
         CHECK(run_async(io, build_registry_config()).err().message ==
               f.dir + "/config.json: not JSON (credentials for the registries it names)");
     }
+}
+
+TEST_CASE("swarm images: the node count from /info; an image that names no registry runs on one node only") {
+    CHECK(swarm::swarm_node_count(R"({"Swarm":{"LocalNodeState":"active","Nodes":3,"Managers":1}})").value() == 3);
+    CHECK(swarm::swarm_node_count(R"({"Swarm":{"LocalNodeState":"inactive","Nodes":0}})").err().code == "engine");
+    CHECK(swarm::swarm_node_count("[]").err().code == "engine");
+    CHECK(swarm::check_unpushed_image("shop-app", 1).ok());
+    const auto many = swarm::check_unpushed_image("shop-app", 3);
+    CHECK(many.err().code == "invalid");
+    CHECK(many.err().message ==
+          "image \"shop-app\" names no registry, and the swarm has 3 nodes: the others cannot pull an image built on "
+          "the manager; name a registry in the service's image (e.g. registry.example.com:5000/shop-app), which the "
+          "build is pushed to");
 }
