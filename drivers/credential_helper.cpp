@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <system_error>
 
@@ -85,20 +86,28 @@ std::string docker_config_path() {
     return std::string(home != nullptr ? home : "") + "/.docker/config.json";
 }
 
-result<resolved_credentials> resolve_credentials(const std::string& host, std::chrono::milliseconds helper_limit) {
-    const std::string path = docker_config_path();
-    resolved_credentials out;
-    out.from = "no credentials for " + host + " in " + path;
+namespace {
+
+// docker_config_path()'s JSON; null when there is no such file. `about`
+// ends the messages: whose credentials were being looked for.
+result<nlohmann::json> read_docker_config(const std::string& path, const std::string& about) {
     std::ifstream in(path);
     if (!in) {
         std::error_code ec;
-        if (!std::filesystem::exists(path, ec)) return out;   // no config.json: anonymous
-        return error{"credentials", path + ": cannot be read (credentials for " + host + ")"};
+        if (!std::filesystem::exists(path, ec)) return nlohmann::json();   // no config.json: anonymous
+        return error{"credentials", path + ": cannot be read (" + about + ")"};
     }
     std::stringstream text;
     text << in.rdbuf();
-    const auto config = nlohmann::json::parse(text.str(), nullptr, false);
-    if (config.is_discarded()) return error{"credentials", path + ": not JSON (credentials for " + host + ")"};
+    auto config = nlohmann::json::parse(text.str(), nullptr, false);
+    if (config.is_discarded()) return error{"credentials", path + ": not JSON (" + about + ")"};
+    return config;
+}
+
+result<resolved_credentials> resolve_in(const nlohmann::json& config, const std::string& path, const std::string& host,
+                                        std::chrono::milliseconds helper_limit) {
+    resolved_credentials out;
+    out.from = "no credentials for " + host + " in " + path;
     auto source = credentials_for(config, host);
     if (!source.ok()) return error{"credentials", path + ": " + source.err().message};
     switch (source->from) {
@@ -119,6 +128,33 @@ result<resolved_credentials> resolve_credentials(const std::string& host, std::c
     }
     out.credentials = std::move(helped).value();
     out.from = "credentials for " + host + " from docker-credential-" + source->helper;
+    return out;
+}
+
+}  // namespace
+
+result<resolved_credentials> resolve_credentials(const std::string& host, std::chrono::milliseconds helper_limit) {
+    const std::string path = docker_config_path();
+    auto config = read_docker_config(path, "credentials for " + host);
+    if (!config.ok()) return std::move(config).err();
+    return resolve_in(*config, path, host, helper_limit);
+}
+
+result<all_credentials> resolve_all_credentials(std::chrono::milliseconds helper_limit) {
+    const std::string path = docker_config_path();
+    auto config = read_docker_config(path, "credentials for the registries it names");
+    if (!config.ok()) return std::move(config).err();
+    all_credentials out;
+    if (!config->is_object()) return out;
+    std::set<std::string> hosts;
+    for (const char* section : {"credHelpers", "auths"})
+        if (const auto s = config->find(section); s != config->end() && s->is_object())
+            for (auto it = s->begin(); it != s->end(); ++it) hosts.insert(auth_key_host(it.key()));
+    for (const auto& host : hosts) {
+        auto found = resolve_in(*config, path, host, helper_limit);
+        if (!found.ok()) out.problems.push_back(found.err().message);
+        else if (!found->anonymous()) out.by_host.emplace(host, std::move(found).value());
+    }
     return out;
 }
 

@@ -23,7 +23,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "desired_state/result.hpp"
 #include "drivers/registry_auth.hpp"
@@ -52,5 +54,18 @@ struct resolved_credentials {
 // names.
 [[nodiscard]] result<resolved_credentials> resolve_credentials(const std::string& host,
                                                                std::chrono::milliseconds helper_limit = std::chrono::seconds(10));
+
+struct all_credentials {
+    std::map<std::string, resolved_credentials> by_host;   // hosts with credentials, as auth_key_host writes them
+    std::vector<std::string> problems;                      // hosts left out: why (a helper that failed)
+};
+
+// The credentials for every registry host docker_config_path() names in
+// credHelpers or auths (what a build may pull its FROM images from), each
+// resolved as resolve_credentials does. A host whose helper fails is left
+// out, its error in `problems`; a config.json that cannot be read is an
+// error.
+[[nodiscard]] result<all_credentials> resolve_all_credentials(
+    std::chrono::milliseconds helper_limit = std::chrono::seconds(10));
 
 }  // namespace driftless::drivers

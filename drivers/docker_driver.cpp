@@ -20,6 +20,7 @@
 #include "drivers/docker_network_body.hpp"
 #include "drivers/docker_networks_volumes.hpp"
 #include "drivers/docker_volume_body.hpp"
+#include "drivers/engine_credentials.hpp"
 #include "drivers/engine_error.hpp"
 #include "drivers/engine_events.hpp"
 #include "drivers/file_archive.hpp"
@@ -155,19 +156,29 @@ asio::awaitable<result<std::vector<actual_object>>> docker_driver::find_compose_
 // ---- images ----------------------------------------------------------------
 
 asio::awaitable<result<std::string>> docker_driver::pull(const std::string& image) {
+    const std::string what = "pull " + in_quotes(image);
+    auto auth = co_await registry_auth_for(image);
+    if (!auth) co_return with_context(std::move(auth).err(), what);
     const auto ref = split_image_reference(image);
     const std::string tag = ref.digest.empty() ? ref.tag : ref.digest;
     std::string digest;
     // Pull failures after the answer's header arrive inside the stream.
-    auto on_line = [&image, &digest](std::string_view line) -> status {
-        if (auto e = stream_error_message(line)) return error{"engine", "pull " + in_quotes(image) + ": " + *e};
+    line_handler on_line = [&digest](std::string_view line) -> status {
+        if (auto e = stream_error_message(line)) return error{"engine", std::move(*e)};
         if (auto d = stream_pulled_digest(line)) digest = std::move(*d);
         return {};
     };
+    request_headers headers = auth_headers(*auth);
     const std::string target = "/images/create" + query_string({{"fromImage", ref.repository}, {"tag", tag}});
-    auto st = co_await client_.stream(http_method::post, target, {}, on_line, options_.pull_timeout);
-    if (!st && st.err().message.rfind("pull ", 0) != 0) co_return with_context(st.err(), "pull " + in_quotes(image));
-    if (!st) co_return st.err();
+    std::string body;
+    auto st = co_await client_.stream(http_method::post, target, std::move(body), std::move(on_line),
+                                      options_.pull_timeout, nullptr, std::move(headers));
+    if (!st) {
+        // Not retried here: the action fails and backs off like any other,
+        // for the user to log in.
+        if (refused_by_registry(st.err().message)) co_return registry_refused(what, st.err(), *auth);
+        co_return with_context(st.err(), what);
+    }
     co_return digest;
 }
 
@@ -178,16 +189,25 @@ asio::awaitable<result<std::string>> docker_driver::registry_digest(const std::s
     // The image reference passed valid_image_reference: safe in a path. The
     // pass waits for this answer, so a registry that hangs may hold it up
     // 5 s per image once per resync, not the engine's 30 s.
-    auto r = co_await client_.call(http_method::get, "/distribution/" + image + "/json", {}, std::chrono::seconds(5));
-    if (!r) co_return with_context(std::move(r).err(), "ask the registry about " + in_quotes(image));
+    const std::string what = "ask the registry about " + in_quotes(image);
+    auto auth = co_await registry_auth_for(image);
+    if (!auth) co_return with_context(std::move(auth).err(), what);
+    request_headers headers = auth_headers(*auth);
+    const std::string target = "/distribution/" + image + "/json";
+    std::string body, storage;
+    auto r = co_await client_.call(http_method::get, target, std::move(body), std::chrono::milliseconds(5'000), 0,
+                                   std::move(storage), std::move(headers));
+    if (!r) {
+        if (refused_by_registry(r.err().message)) co_return registry_refused(what, r.err(), *auth);
+        co_return with_context(std::move(r).err(), what);
+    }
     const auto j = json::parse(r->body, nullptr, false);
     const json* digest = nullptr;
     if (j.is_object() && j.contains("Descriptor") && j["Descriptor"].is_object()) {
         const auto it = j["Descriptor"].find("digest");
         if (it != j["Descriptor"].end() && it->is_string()) digest = &*it;
     }
-    if (digest == nullptr)
-        co_return error{"engine", "ask the registry about " + in_quotes(image) + ": the answer has no Descriptor.digest"};
+    if (digest == nullptr) co_return error{"engine", what + ": the answer has no Descriptor.digest"};
     co_return digest->get<std::string>();
 }
 
@@ -436,19 +456,13 @@ void docker_driver::cancel_events() {
 
 asio::awaitable<result<std::optional<built_image>>> docker_driver::find_built(const std::string& tag,
                                                                               const std::string& build_hash) {
-    co_return co_await find_built_image(client_, tag, build_hash);
+    co_return co_await builds_.find(tag, build_hash);
 }
 
 asio::awaitable<result<built_image>> docker_driver::build(const build_request& r, build_output output) {
-    auto cancel = std::make_shared<stream_cancel>();
-    builds_.insert(cancel);
-    auto done = co_await build_image(client_, r, options_.owner, std::move(output), cancel);
-    builds_.erase(cancel);
-    co_return done;
+    co_return co_await builds_.build(r, std::move(output));
 }
 
-void docker_driver::cancel_builds() {
-    for (const auto& c : builds_) c->cancel();
-}
+void docker_driver::cancel_builds() { builds_.cancel(); }
 
 }  // namespace driftless::drivers::docker

@@ -29,6 +29,7 @@
 #include "drivers/driver.hpp"
 #include "drivers/docker_listing.hpp"
 #include "drivers/engine_client.hpp"
+#include "drivers/image_build.hpp"
 #include "drivers/ownership.hpp"
 
 namespace driftless::drivers::docker {
@@ -164,7 +165,7 @@ private:
     std::string list_storage_;     // its memory, for the next one
     container_list_reader list_reader_;
     std::shared_ptr<stream_cancel> events_cancel_;       // the watch in flight, if any
-    std::set<std::shared_ptr<stream_cancel>> builds_;     // the builds in flight
+    engine_builds builds_{client_, options_.owner};      // the builds in flight
     // Rollout details of stopped NAME--FAILED containers, by id: a stopped
     // container's inspect and logs do not change. Rebuilt from the engine
     // when lost; pruned to the ids of the latest list.

@@ -225,7 +225,7 @@ struct engine_client::impl {
     // One request/answer on a pooled or new connection; `target` is complete.
     asio::awaitable<result<engine_response>> exchange(http_method m, std::string target, std::string body,
                                                       milliseconds limit, std::size_t expect_bytes = 0,
-                                                      std::string storage = {}) {
+                                                      std::string storage = {}, request_headers headers = {}) {
         for (int attempt = 0;; ++attempt) {
             std::unique_ptr<connection> c = attempt == 0 ? take_idle() : nullptr;
             const bool reused = c != nullptr;
@@ -234,7 +234,7 @@ struct engine_client::impl {
                 if (!fresh) co_return std::move(fresh).err();
                 c = std::move(*fresh);
             }
-            auto req = make_request(m, target, body);
+            auto req = make_request(m, target, body, headers);
             error_code ec;
             c->stream.expires_after(limit);
             co_await on_stream(*c, [&](auto& s) {
@@ -390,11 +390,11 @@ engine_client::~engine_client() = default;
 
 asio::awaitable<result<engine_response>> engine_client::call(http_method method, std::string target, std::string body,
                                                              std::optional<milliseconds> timeout, std::size_t expect_bytes,
-                                                             std::string storage) {
+                                                             std::string storage, request_headers headers) {
     auto v = co_await impl_->negotiate();
     if (!v) co_return std::move(v).err();
     co_return co_await impl_->exchange(method, "/v" + *v + target, std::move(body), timeout.value_or(impl_->timeout),
-                                       expect_bytes, std::move(storage));
+                                       expect_bytes, std::move(storage), std::move(headers));
 }
 
 asio::awaitable<status> engine_client::stream(http_method method, std::string target, std::string body,

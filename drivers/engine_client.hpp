@@ -94,9 +94,11 @@ public:
     // it arrives (the engine sends lists chunked, without a length), so a
     // large body is written once instead of grown and copied; `storage` is a
     // string whose memory the answer's body reuses (its text is dropped).
+    // `headers` are added to the request (X-Registry-Auth).
     asio::awaitable<result<engine_response>> call(http_method method, std::string target, std::string body = {},
                                                   std::optional<std::chrono::milliseconds> timeout = std::nullopt,
-                                                  std::size_t expect_bytes = 0, std::string storage = {});
+                                                  std::size_t expect_bytes = 0, std::string storage = {},
+                                                  request_headers headers = {});
 
     // Like call, but the answer's body is read as it arrives and handed to
     // `on_line` line by line (the events stream, image pull progress).

@@ -55,6 +55,17 @@ std::optional<std::string> stream_pulled_digest(std::string_view line) {
     return s.substr(prefix.size());
 }
 
+std::optional<std::string> stream_pushed_digest(std::string_view line) {
+    if (line.find("\"aux\"") == std::string_view::npos) return std::nullopt;   // most lines: no parse
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    const auto aux = j.find("aux");
+    if (aux == j.end() || !aux->is_object()) return std::nullopt;
+    const auto d = aux->find("Digest");
+    if (d == aux->end() || !d->is_string() || d->get_ref<const std::string&>().empty()) return std::nullopt;
+    return d->get<std::string>();
+}
+
 error events_stream_ended(const status& st, const std::string& endpoint) {
     if (!st) return with_context(st.err(), "events stream");
     return error{"unreachable", "events stream: the engine at " + endpoint + " ended it"};

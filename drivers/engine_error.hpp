@@ -40,4 +40,9 @@ namespace driftless::drivers {
 // {"status": "Digest: sha256:..."}; nullopt for any other line.
 [[nodiscard]] std::optional<std::string> stream_pulled_digest(std::string_view line);
 
+// The digest a push's answer gives the pushed image, in the line
+// {"aux": {"Tag": ..., "Digest": "sha256:...", "Size": ...}}; nullopt for
+// any other line.
+[[nodiscard]] std::optional<std::string> stream_pushed_digest(std::string_view line);
+
 }  // namespace driftless::drivers

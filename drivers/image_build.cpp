@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "drivers/context_archive.hpp"
+#include "drivers/engine_credentials.hpp"
 #include "drivers/engine_error.hpp"
+#include "drivers/image_push.hpp"
 #include "drivers/labels.hpp"
 #include "drivers/url.hpp"
 
@@ -132,6 +134,9 @@ asio::awaitable<result<built_image>> build_image(engine_client& client, const bu
     // A build runs as long as its steps do: no bound but the connection's.
     request_headers headers;
     headers.emplace_back("Content-Type", "application/x-tar");
+    auto registries = co_await build_registry_config();
+    if (!registries) co_return with_context(std::move(registries).err(), what);
+    if (!registries->empty()) headers.emplace_back("X-Registry-Config", std::move(*registries));
     const std::string target = build_target(r, owner);
     auto st = co_await client.stream(http_method::post, target, std::move(*tar), std::move(on_line), std::nullopt,
                                      std::move(cancel), std::move(headers));
@@ -151,6 +156,31 @@ asio::awaitable<result<built_image>> build_image(engine_client& client, const bu
         if (id.empty()) co_return error{"build", what + ": the engine made no image; " + log.failure()};
     }
     co_return built_image{std::move(id), r.tag};
+}
+
+asio::awaitable<result<std::optional<built_image>>> engine_builds::find(const std::string& tag,
+                                                                         const std::string& build_hash) {
+    co_return co_await find_built_image(client_, tag, build_hash);
+}
+
+asio::awaitable<result<built_image>> engine_builds::build(const build_request& r, build_output output) {
+    auto cancel = std::make_shared<stream_cancel>();
+    running_.insert(cancel);
+    auto done = co_await build_image(client_, r, owner_, std::move(output), cancel);
+    running_.erase(cancel);
+    co_return done;
+}
+
+asio::awaitable<result<std::string>> engine_builds::push(const std::string& image, std::chrono::milliseconds limit) {
+    auto cancel = std::make_shared<stream_cancel>();
+    running_.insert(cancel);
+    auto done = co_await push_image(client_, image, limit, cancel);
+    running_.erase(cancel);
+    co_return done;
+}
+
+void engine_builds::cancel() {
+    for (const auto& c : running_) c->cancel();
 }
 
 }  // namespace driftless::drivers::docker

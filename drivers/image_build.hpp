@@ -11,9 +11,11 @@
 #include <utility>  // Boost 1.74's awaitable.hpp needs it first
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -54,10 +56,35 @@ asio::awaitable<result<std::optional<built_image>>> find_built_image(engine_clie
                                                                      const std::string& build_hash);
 
 // Builds `r` and tags it; `cancel` ends it (the engine drops the build when
-// the connection closes). Errors: "build" for a failing Dockerfile (with
-// build_log::failure's text), "invalid" for a context that changed while
-// it was read, else the engine's.
+// the connection closes). The engine is given the credentials of every
+// registry docker's config.json names (X-Registry-Config,
+// engine_credentials.hpp's build_registry_config), for the FROM images.
+// Errors: "build" for a failing Dockerfile (with build_log::failure's
+// text), "invalid" for a context that changed while it was read,
+// "credentials" for a config.json that cannot be read, else the engine's.
 asio::awaitable<result<built_image>> build_image(engine_client& client, const build_request& r, const std::string& owner,
                                                  build_output output, std::shared_ptr<stream_cancel> cancel);
+
+// The builds and pushes one driver runs on its engine, so that
+// cancel_builds() ends them all: the docker and podman drivers and the
+// swarm driver (which pushes too) each keep one. Single-threaded like the
+// client; it and the client outlive its calls.
+class engine_builds {
+public:
+    engine_builds(engine_client& client, std::string owner) : client_(client), owner_(std::move(owner)) {}
+    // find_built_image.
+    asio::awaitable<result<std::optional<built_image>>> find(const std::string& tag, const std::string& build_hash);
+    // build_image.
+    asio::awaitable<result<built_image>> build(const build_request& r, build_output output);
+    // push_image (image_push.hpp): the digest the registry gave `image`.
+    asio::awaitable<result<std::string>> push(const std::string& image, std::chrono::milliseconds limit);
+    // Ends the builds and pushes in flight: they return "cancelled". Does not block.
+    void cancel();
+
+private:
+    engine_client& client_;
+    std::string owner_;
+    std::set<std::shared_ptr<stream_cancel>> running_;
+};
 
 }  // namespace driftless::drivers::docker

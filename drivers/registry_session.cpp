@@ -1,16 +1,11 @@
 #include "drivers/registry_session.hpp"
 
 #include <utility>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/execution.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <thread>
 
 #include "desired_state/printable.hpp"
 #include "drivers/registry_answers.hpp"
+#include "drivers/thread_of_its_own.hpp"
 
 namespace driftless::drivers {
 
@@ -19,26 +14,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr int most_redirects = 5;
-
-// Runs blocking `work` on a thread of its own and resumes the coroutine on
-// its executor with the value. The executor counts as busy meanwhile, so
-// its io_context's run() does not return before the value is back.
-// (GCC 12 destroys a temporary in a co_await expression twice: the
-// initiation is a named object, and so is the caller's `work`.)
-template <class T>
-asio::awaitable<T> on_thread_of_its_own(std::function<T()> work) {
-    const auto ex = co_await asio::this_coro::executor;
-    auto initiation = [ex, work = std::move(work)](auto handler) mutable {
-        auto busy = asio::prefer(ex, asio::execution::outstanding_work.tracked);
-        std::thread([work = std::move(work), handler = std::move(handler), busy = std::move(busy)]() mutable {
-            T value = work();
-            asio::post(busy, [handler = std::move(handler), value = std::move(value)]() mutable {
-                std::move(handler)(std::move(value));
-            });
-        }).detach();
-    };
-    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(T)>(std::move(initiation), asio::use_awaitable);
-}
 
 bool success(int status) { return status >= 200 && status < 300; }
 

@@ -190,8 +190,12 @@ asio::awaitable<status> swarm_driver::create_service(const desired_entry& want) 
     if (!volumes) co_return with_context(std::move(volumes).err(), "create " + what);
     auto secrets = co_await ensure_secrets(*s.as_service());
     if (!secrets) co_return with_context(std::move(secrets).err(), "create " + what);
+    auto auth = co_await pull_auth(s.as_service()->image);
+    if (!auth) co_return with_context(std::move(auth).err(), "create " + what);
     const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes, *secrets).dump();
-    auto made = co_await client_.call(http_method::post, "/services/create", body);
+    const std::string target = "/services/create";
+    std::string storage;
+    auto made = co_await client_.call(http_method::post, target, body, std::nullopt, 0, std::move(storage), std::move(*auth));
     if (!made) {
         if (made.err().code == "conflict")
             co_return error{"conflict", what + ": the name is already in use by another service; remove or rename it (" +
@@ -223,11 +227,17 @@ asio::awaitable<status> swarm_driver::update(const desired_entry& want, const ac
     if (!volumes) co_return with_context(std::move(volumes).err(), "update " + what);
     auto secrets = co_await ensure_secrets(*s.as_service());
     if (!secrets) co_return with_context(std::move(secrets).err(), "update " + what);
+    // Without credentials, swarm keeps those the service was given before.
+    auto auth = co_await pull_auth(s.as_service()->image);
+    if (!auth) co_return with_context(std::move(auth).err(), "update " + what);
     const std::string body = service_spec_body(s, want.hash, who_, docker::spec_label(s), *volumes, *secrets).dump();
     std::uint64_t version = have.version;
     for (int attempt = 1;; ++attempt) {
         const std::string target = "/services/" + have.id + "/update" + query_string({{"version", std::to_string(version)}});
-        auto r = co_await client_.call(http_method::post, target, body);
+        std::string storage;
+        docker::request_headers headers = *auth;
+        auto r = co_await client_.call(http_method::post, target, body, std::nullopt, 0, std::move(storage),
+                                       std::move(headers));
         if (r) {
             co_await drop_old_secrets(have.spec_json, s.as_service());
             co_return status{};

@@ -29,6 +29,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@
 #include "drivers/docker_host.hpp"
 #include "drivers/driver.hpp"
 #include "drivers/engine_client.hpp"
+#include "drivers/image_build.hpp"
 #include "drivers/ownership.hpp"
 #include "drivers/swarm_service_body.hpp"
 
@@ -50,7 +52,8 @@ struct swarm_driver_options {
     // networks it used can go next), at most this long on top of `timeout`.
     std::chrono::milliseconds stop_wait{300'000};
     // How often a removal looks whether the task containers are gone.
-    std::chrono::milliseconds poll_interval{200};
+    std::chrono::milliseconds poll_interval{200};    // A whole push of a built image to its registry.
+    std::chrono::milliseconds push_timeout{600'000};
 };
 
 class swarm_driver final : public driver {
@@ -96,11 +99,31 @@ public:
     asio::awaitable<status> watch_events(event_handler on_event) override;
     void cancel_events() override;
 
+    // Builds on the manager's own engine, as the docker driver does
+    // (image_build.hpp; swarm_builds.cpp). When the image names a registry
+    // (swarm_images.hpp), the image is pushed there, after a build and
+    // when one is found (a push of what the registry has is quick), and
+    // its reference is REPOSITORY@DIGEST: every node pulls that image. An
+    // image that names no registry is deployed by its tag on a swarm of
+    // one node, and is an "invalid" error on a larger one, before building.
+    asio::awaitable<result<std::optional<built_image>>> find_built(const std::string& tag,
+                                                                   const std::string& build_hash) override;
+    asio::awaitable<result<built_image>> build(const build_request& r, build_output output) override;
+    void cancel_builds() override;
+
     [[nodiscard]] docker::engine_client& client() noexcept { return client_; }
     [[nodiscard]] std::uint64_t requests_sent() const noexcept override { return client_.requests_sent(); }
 
 private:
     asio::awaitable<status> check_engine();
+    // Builds (swarm_builds.cpp): the error for an image that names no
+    // registry on a swarm of several nodes; `image` pushed, its reference
+    // the pushed digest.
+    asio::awaitable<status> check_unpushed(const std::string& tag);
+    asio::awaitable<result<built_image>> push_built(built_image image);
+    // X-Registry-Auth for the service's image, when docker's config.json has
+    // credentials for its registry: swarm hands them to the nodes that pull it.
+    asio::awaitable<result<docker::request_headers>> pull_auth(const std::string& image);
     asio::awaitable<status> create_service(const desired_entry& want);
     asio::awaitable<result<volume_configs>> volume_configs_for(const desired_state::service& svc);
     asio::awaitable<status> wait_tasks_gone(const std::string& service_id, const std::string& name);
@@ -115,6 +138,7 @@ private:
     ownership who_;
     docker::engine_client client_;
     bool engine_checked_ = false;
+    docker::engine_builds builds_{client_, options_.owner};
     std::shared_ptr<docker::stream_cancel> events_cancel_;   // the watch in flight, if any
     // The ids of the owned services the latest list() found: task
     // containers carry no driftless label, only Swarm's service id. Read

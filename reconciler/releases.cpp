@@ -108,7 +108,6 @@ drivers::registry_client& release_follower::client_for(const std::string& host) 
 
 asio::awaitable<std::shared_ptr<const desired_state::snapshot>> release_follower::prepare(
     std::shared_ptr<const desired_state::snapshot> desired) {
-    errors_.clear();
     // The rules in use now; a rule no service follows any more is dropped.
     std::map<std::string, std::shared_ptr<followed>> now;
     by_service_.clear();
@@ -133,7 +132,12 @@ asio::awaitable<std::shared_ptr<const desired_state::snapshot>> release_follower
         by_service_.emplace(kv.first, key);
     }
     followed_ = std::move(now);
-    if (followed_.empty()) co_return desired;
+    if (followed_.empty()) {
+        errors_.clear();
+        prepared_.reset();
+        prepared_from_.reset();
+        co_return desired;
+    }
 
     // A rule met for the first time is checked before the pass goes on:
     // `plan` and the first pass take what the registry holds.
@@ -143,6 +147,14 @@ asio::awaitable<std::shared_ptr<const desired_state::snapshot>> release_follower
     for (std::size_t i = 0; i < first.size(); ++i) co_await check(first[i], alive_, false);
     if (started_) timer_.cancel();   // the watch looks again at what is due
 
+    // The same snapshot and the same picks: the same result, not copied again.
+    std::string picks;
+    for (const auto& kv : followed_) picks += kv.second->digest + ' ' + kv.second->error + '\n';
+    if (prepared_ && desired == prepared_from_ && picks == prepared_picks_) co_return prepared_;
+    prepared_from_ = desired;
+    prepared_picks_ = std::move(picks);
+    prepared_.reset();
+    errors_.clear();
     auto copy = std::make_shared<desired_state::snapshot>(*desired);
     for (const auto& kv : by_service_) {
         const auto it = copy->resources.find(kv.first);
@@ -163,6 +175,7 @@ asio::awaitable<std::shared_ptr<const desired_state::snapshot>> release_follower
         // A new release is a changed spec; the tag is not (one image may carry several).
         entry.hash = desired_state::hmac_sha256_hex(entry.hash, "follow " + f.digest);
     }
+    prepared_ = copy;
     co_return copy;
 }
 

@@ -94,6 +94,9 @@ private:
     // When each image was created, by digest: an image never changes.
     std::map<std::string, std::chrono::system_clock::time_point> created_;
     std::vector<desired_state::diagnostic> errors_;
+    // The latest result, for the snapshot and the picks it was made from.
+    std::shared_ptr<const desired_state::snapshot> prepared_from_, prepared_;
+    std::string prepared_picks_;
     boost::asio::steady_timer timer_;
     bool started_ = false;
     bool stopped_ = false;

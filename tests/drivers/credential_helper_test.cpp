@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "drivers/credential_helper.hpp"
 #include "drivers/run_program.hpp"
@@ -141,6 +142,30 @@ TEST_CASE("credential helper: resolved from config.json, then the helper it name
         CHECK(resolve_credentials("127.0.0.1:5000").err().message ==
               file + ": auths[\"127.0.0.1:5000\"].auth is not base64 of user:password");
     }
+}
+
+TEST_CASE("credential helper: every registry config.json names, each resolved; a failing helper leaves its host out") {
+    helper_folder f;
+    const std::string file = f.dir + "/config.json";
+    CHECK(resolve_all_credentials()->by_host.empty());
+    f.write_config(R"({"auths":{"http://127.0.0.1:5000/v2/":{"auth":"Ym9iOnB3"},"https://index.docker.io/v1/":{}},)"
+                   R"("credHelpers":{"token.example.com":"drifttest","broken.example.com":"drifttest",)"
+                   R"("missing.example.com":"drifttest"},"credsStore":"drifttest"})");
+    auto all = resolve_all_credentials();
+    REQUIRE_MESSAGE(all.ok(), all.err().message);
+    std::vector<std::string> hosts;
+    for (const auto& entry : all->by_host) hosts.push_back(entry.first);
+    // Docker Hub's empty entry (docker login with a credsStore) goes to the store.
+    CHECK(hosts == std::vector<std::string>{"127.0.0.1:5000", "index.docker.io", "token.example.com"});
+    CHECK(all->by_host["127.0.0.1:5000"].credentials.username == "bob");
+    CHECK(all->by_host["index.docker.io"].credentials.username == "hubuser");
+    CHECK(all->by_host["token.example.com"].credentials.identity_token == "refresh-me");
+    CHECK(all->problems == std::vector<std::string>{
+                               "docker-credential-drifttest get, for broken.example.com: exited with status 3: gpg: decryption failed"});
+    f.write_config("[]");
+    CHECK(resolve_all_credentials()->by_host.empty());
+    f.write_config("{");
+    CHECK(resolve_all_credentials().err().message == file + ": not JSON (credentials for the registries it names)");
 }
 
 TEST_CASE("run program: stdin in, stdout and stderr out, a time limit") {
