@@ -7,10 +7,14 @@ namespace driftless::reconciler {
 backoff::backoff(random_source random, std::chrono::milliseconds base, std::chrono::milliseconds cap)
     : random_(std::move(random)), base_(base), cap_(cap) {}
 
+std::chrono::milliseconds doubling_delay(std::chrono::milliseconds base, std::chrono::milliseconds cap, int failures) {
+    std::chrono::milliseconds d = base;
+    for (int i = 1; i < failures && d < cap; ++i) d *= 2;
+    return std::min(d, cap);
+}
+
 std::chrono::milliseconds backoff::ceiling(int failures) const {
-    std::chrono::milliseconds d = base_;
-    for (int i = 1; i < failures && d < cap_; ++i) d *= 2;
-    return std::min(d, cap_);
+    return doubling_delay(base_, cap_, failures);
 }
 
 std::chrono::milliseconds backoff::fail(const desired_state::resource_key& key, clock::time_point now, std::string error) {

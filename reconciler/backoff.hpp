@@ -18,6 +18,12 @@
 
 namespace driftless::reconciler {
 
+// `base` doubled for each consecutive failure after the first, at most
+// `cap`: the delay before the n-th retry (n >= 1), without jitter. What
+// backoff uses per object, and builds and release checks use per image.
+[[nodiscard]] std::chrono::milliseconds doubling_delay(std::chrono::milliseconds base, std::chrono::milliseconds cap,
+                                                       int failures);
+
 class backoff {
 public:
     using clock = std::chrono::steady_clock;

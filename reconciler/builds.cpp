@@ -12,6 +12,7 @@
 #include "desired_state/hash.hpp"
 #include "desired_state/installation_key.hpp"
 #include "desired_state/printable.hpp"
+#include "reconciler/backoff.hpp"
 
 namespace driftless::reconciler {
 
@@ -265,10 +266,7 @@ asio::awaitable<void> image_builds::run_job(std::shared_ptr<job> j, std::shared_
         j->state = job::phase::failed;
         j->error = error;
         ++j->failures;
-        auto delay = options_.first_retry;
-        for (int i = 1; i < j->failures && delay < options_.max_retry; ++i) delay *= 2;
-        delay = std::min(delay, options_.max_retry);
-        j->retry_at = clock_type::now() + delay;
+        j->retry_at = clock_type::now() + doubling_delay(options_.first_retry, options_.max_retry, j->failures);
         if (!stopped_) spdlog::error("image {}: {}", req.tag, desired_state::printable(error));
     }
     start_queued();

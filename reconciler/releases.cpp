@@ -15,6 +15,7 @@
 #include "desired_state/printable.hpp"
 #include "desired_state/semver.hpp"
 #include "drivers/registry_location.hpp"
+#include "reconciler/backoff.hpp"
 #include "reconciler/depends.hpp"
 #include "reconciler/status.hpp"
 
@@ -303,11 +304,8 @@ asio::awaitable<void> release_follower::check(std::shared_ptr<followed> f, std::
         f->error = error;
         if (!passed_over.empty() || f->digest.empty()) f->passed_over = std::move(passed_over);
         ++f->failures;
-        auto delay = std::chrono::duration_cast<steady::duration>(options_.first_retry);
-        for (int i = 1; i < f->failures && delay < interval; ++i) delay *= 2;
-        delay = std::min(delay, interval);
-        delay = std::max(delay, std::chrono::duration_cast<steady::duration>(retry_after));
-        f->next_at = now + delay;
+        const auto cap = std::chrono::duration_cast<std::chrono::milliseconds>(interval);
+        f->next_at = now + std::max(doubling_delay(options_.first_retry, cap, f->failures), retry_after);
     }
     // A new pick is a changed spec; a new error, news for the status.
     if (notify && (f->digest != before || f->error != error_before) && on_change && !stopped_)
