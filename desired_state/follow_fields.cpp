@@ -76,9 +76,13 @@ void check_follow(context& ctx, const std::string& field_prefix, service_draft& 
         return ctx.value_error(at, join(field_prefix, "image"), s.image,
                                "follow picks the tag: name the repository alone (e.g. registry.example.com/team/app)");
     }
+    const std::string pull_field = join(field_prefix, ctx.compose() ? "pull_policy" : "pull");
     if (s.pull == pull_policy::always && draft.pull_at)
-        return ctx.error(*draft.pull_at, join(field_prefix, ctx.compose() ? "pull_policy" : "pull"),
-                         "a followed image is pinned by its digest: pull always has nothing to add");
+        return ctx.error(*draft.pull_at, pull_field, "a followed image is pinned by its digest: pull always has nothing to add");
+    if (s.pull == pull_policy::never && draft.pull_at)
+        return ctx.error(*draft.pull_at, pull_field,
+                         "a followed image is pulled by its digest once a release is picked: pull never would keep "
+                         "every new release from running");
     s.pull = pull_policy::missing;
 }
 

@@ -238,7 +238,9 @@ std::unique_ptr<session> open_session(const common_flags& f, const reconciler::l
         return nullptr;
     }
     for (const auto& src : f.sources) {
-        if (auto st = s->srcs.add(src); !st.ok()) {
+        const auto missing = f.wait_for_folders ? reconciler::sources::missing_folder::wait
+                                                : reconciler::sources::missing_folder::refuse;
+        if (auto st = s->srcs.add(src, missing); !st.ok()) {
             spdlog::error("{}", st.err().message);
             return nullptr;
         }

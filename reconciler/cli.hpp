@@ -55,6 +55,7 @@ struct common_flags {
     std::string dependency_timeout = "5m";
     bool engine_insecure = false;              // plain text to a tcp:// engine off this machine
     bool adopt = false;                        // --adopt: take over what docker compose made for the declared projects
+    bool wait_for_folders = false;             // run: a -s folder not there yet is waited for, not refused
 };
 
 // How documents are read, from the flags.

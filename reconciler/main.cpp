@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     app.set_help_all_flag("--help-all", "Help for every command");
 
     common_flags run_flags, plan_flags, apply_flags;
+    run_flags.wait_for_folders = true;   // a sidecar may start before its folder is made
     auto* run = app.add_subcommand("run", "Converge continuously: watch the sources and the engine, serve status");
     add_source_flags(run, run_flags);
     add_apply_flags(run, run_flags);

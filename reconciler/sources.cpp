@@ -137,7 +137,7 @@ sources::sources(boost::asio::any_io_executor ex, desired_state::store& store) :
 
 sources::~sources() { stop(); }
 
-status sources::add(const std::string& text) {
+status sources::add(const std::string& text, missing_folder missing) {
     if (watchers::is_kafka_uri(text)) {
         auto uri = watchers::parse_kafka_uri(text);
         if (!uri.ok()) return error{"invalid", "-s \"" + text + "\": " + uri.err().message};
@@ -150,8 +150,11 @@ status sources::add(const std::string& text) {
         return error{"invalid", "-s \"" + text + "\": unknown source scheme; expected a folder (PATH or dir:PATH) or kafka://HOST:PORT/TOPIC"};
     if (path.empty()) return error{"invalid", "-s \"" + text + "\": empty path"};
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        return error{"invalid", "-s \"" + text + "\": no such file or folder"};
+    if (!std::filesystem::exists(path, ec)) {
+        if (missing == missing_folder::refuse) return error{"invalid", "-s \"" + text + "\": no such file or folder"};
+        spdlog::warn("-s \"{}\": no such file or folder yet; waiting for it, and nothing is removed until it is read",
+                     text);
+    }
     impl_->folders.emplace_back(path);
     impl_->scanners.push_back(std::make_unique<watchers::directory_source>(path));
     impl_->errored.emplace_back();

@@ -24,10 +24,20 @@ public:
     sources(boost::asio::any_io_executor ex, desired_state::store& store);
     ~sources();
 
+    // What add() does with a folder that is not there: `refuse` it (plan,
+    // apply: most likely a typo), or `wait` for it (run: a sidecar may start
+    // before git-sync or a mount makes it).
+    enum class missing_folder { refuse, wait };
+
     // Adds a source from its `-s` text: "PATH", "dir:PATH" or
     // "kafka://HOST:PORT[,HOST:PORT]/TOPIC". An error names the problem (no
     // such folder, unknown scheme, malformed URI).
-    [[nodiscard]] status add(const std::string& text);
+    //
+    // A folder that is missing (or unreadable, or cut short by a walk limit)
+    // is an error for its root with no last good version, so no pass prunes
+    // while it lasts: what it declares is unknown (plan.hpp's guards). Once
+    // read, a root that goes away keeps its documents (directory_source).
+    [[nodiscard]] status add(const std::string& text, missing_folder missing = missing_folder::refuse);
 
     // `-X key=value` and `-X @FILE` settings for every Kafka source
     // (librdkafka names); checked by librdkafka now. Call before

@@ -43,6 +43,9 @@ TEST_CASE("follow: errors name the field and what is wrong") {
     CHECK(errors("name: web\nimage: registry.local/app\nfollow: {semver: \"1\", every: 1h}\n").size() == 1);
     CHECK(errors("name: web\nimage: registry.local/app\npull: always\nfollow: {semver: \"1\"}\n") ==
           strings{"web.yaml:3:7: pull: a followed image is pinned by its digest: pull always has nothing to add"});
+    CHECK(errors("name: web\nimage: registry.local/app\npull: never\nfollow: {semver: \"1\"}\n") ==
+          strings{"web.yaml:3:7: pull: a followed image is pulled by its digest once a release is picked: pull never "
+                  "would keep every new release from running"});
     CHECK(errors("name: web\nbuild: /srv/app\nfollow: {semver: \"1\"}\n") ==
           strings{"web.yaml:3:9: follow: a built image has no releases to follow"});
 }

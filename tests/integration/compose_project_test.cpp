@@ -125,3 +125,39 @@ TEST_CASE("docker: compose.override.yaml is merged into compose.yaml, and a chan
     run.reset();
     s.cleanup();
 }
+
+TEST_CASE("docker: a service joining another's network namespace is made after it, with no depends_on") {
+    // "client" sorts first and the executor runs actions in parallel: only
+    // the implied order keeps its create from meeting a container not made yet.
+    ensure_docker();
+    scenario s("nm");
+    const std::string p = "vpn" + s.owner();
+    s.write(p + "/compose.yaml", R"(services:
+  client:
+    image: driftless-test/busybox:1
+    pull_policy: never
+    command: ["sleep", "3600"]
+    stop_grace_period: 1s
+    network_mode: service:tunnel
+  tunnel:
+    image: driftless-test/busybox:1
+    pull_policy: never
+    command: ["sleep", "3600"]
+    stop_grace_period: 1s
+)");
+    auto apply = s.driftless({"apply"});
+    INFO(apply.err);
+    REQUIRE(apply.exit_code == 0);
+    CHECK(apply.err.find("failed") == std::string::npos);   // made in one go, no create refused first
+    CHECK(apply.err.find("converged: 2 created") != std::string::npos);
+    CHECK(s.container_state(p + "-client-1") == "running");
+    const auto tunnel_id = s.container_id(p + "-tunnel-1");
+    auto mode = s.engine("inspect -f '{{.HostConfig.NetworkMode}}' " + p + "-client-1");
+    CHECK(mode.out.find("container:") != std::string::npos);
+    // One network namespace for both.
+    const auto ns = s.engine("exec " + p + "-tunnel-1 readlink /proc/self/ns/net").out;
+    CHECK(ns.find("net:[") == 0);
+    CHECK(s.engine("exec " + p + "-client-1 readlink /proc/self/ns/net").out == ns);
+    CHECK_FALSE(tunnel_id.empty());
+    s.cleanup();
+}

@@ -472,6 +472,51 @@ TEST_CASE("docker: examples/gitops: a git-sync style symlink swap updates the co
     CHECK(run.wait(30s) == 0);
 }
 
+TEST_CASE("docker: run waits for a -s folder that is not there yet, removing nothing meanwhile") {
+    // A sidecar started before git-sync's first checkout: what that folder
+    // declared stays, the other folder converges, and the folder's creation
+    // (one rename) is taken up by the running process.
+    ensure_docker();
+    scenario s("wf");
+    const auto base = s.dir() / "base", later = s.dir() / "later", parked = s.dir() / "later.off";
+    const auto db = s.name("db"), app = s.name("app"), fresh = s.name("fresh");
+    std::filesystem::create_directories(base);
+    std::filesystem::create_directories(later);
+    std::ofstream(base / "db.yaml") << service(db);
+    std::ofstream(later / "app.yaml") << service(app);
+    auto applied = run({binary(), "apply", "-s", base.string(), "-s", later.string(), "--owner", s.owner()});
+    INFO(applied.out, applied.err);
+    REQUIRE(applied.exit_code == 0);
+    const auto app_id = s.container_id(app), db_id = s.container_id(db);
+    REQUIRE_FALSE(app_id.empty());
+
+    std::filesystem::rename(later, parked);
+    // The one-shot commands refuse a folder that is not there.
+    auto plan = run({binary(), "plan", "-s", base.string(), "-s", later.string(), "--owner", s.owner()});
+    CHECK(plan.exit_code == 1);
+    CHECK(contains(plan.err, "-s \"" + later.string() + "\": no such file or folder"));
+
+    child watching({binary(), "run", "-s", base.string(), "-s", later.string(), "--owner", s.owner(), "--listen",
+                    "127.0.0.1:0"}, {}, (s.dir() / "run.log").string());
+    // The first pass ran and held the removal of what the missing folder declared.
+    const bool held = wait_until([&] { return contains(watching.log(), "what they declare is unknown"); }, 60s);
+    INFO(watching.log());
+    REQUIRE(held);
+    CHECK(contains(watching.log(), "-s \"" + later.string() + "\": no such file or folder yet"));
+    CHECK(watching.running());
+    CHECK(s.container_id(app) == app_id);
+    CHECK(s.container_id(db) == db_id);
+
+    std::ofstream(parked / "fresh.yaml") << service(fresh);
+    std::filesystem::rename(parked, later);
+    CHECK(wait_until([&] { return s.container_state(fresh) == "running"; }, 60s));
+    CHECK(s.container_id(app) == app_id);
+    CHECK(s.container_id(db) == db_id);
+    CHECK(s.owned_containers().size() == 3);
+    watching.signal(SIGTERM);
+    CHECK(watching.wait(30s) == 0);
+}
+
 TEST_CASE("docker: examples/hello: README's main command serves the page, the cleanup command removes it") {
     ensure_docker();
     const std::string log = "/tmp/driftless-hello-test.log";

@@ -162,6 +162,33 @@ TEST_CASE("diff: ordering respects networks, depends_on and removal order") {
     CHECK(index("Service/old") < index("Network/oldnet"));
 }
 
+TEST_CASE("diff: a service waits for the services whose container it joins or links to, as compose orders them") {
+    auto joins = service_entry("vpn-client", "h1");
+    std::get<desired_state::service>(joins.spec.body).network_mode = "container:vpn";
+    auto shares = service_entry("sidecar", "h2");
+    std::get<desired_state::service>(shares.spec.body).pid = "container:app";
+    std::get<desired_state::service>(shares.spec.body).ipc = "container:vpn";
+    auto native = service_entry("probe", "h3");
+    std::get<desired_state::service>(native.spec.body).network_mode = "service:app";
+    auto linked = service_entry("web", "h4");
+    std::get<desired_state::service>(linked.spec.body).links = {"app:backend", "vpn"};
+    // "app" runs already: nothing to wait for there.
+    auto p = diff(snapshot_of({joins, shares, native, linked, service_entry("vpn", "h5"), service_entry("app", "h6")}),
+                  {owned(kind::service, "app", "h6")}, {});
+    const auto index = [&](const std::string& key) {
+        for (std::size_t i = 0; i < p.actions.size(); ++i)
+            if (p.actions[i].key.to_string() == key) return i;
+        FAIL("missing " << key);
+        return std::size_t{0};
+    };
+    const std::vector<std::size_t> vpn{index("Service/vpn")};
+    CHECK(p.actions[index("Service/vpn-client")].after == vpn);
+    CHECK(p.actions[index("Service/sidecar")].after == vpn);
+    CHECK(p.actions[index("Service/probe")].after.empty());
+    CHECK(p.actions[index("Service/web")].after == vpn);
+    CHECK(p.actions[index("Service/vpn")].after.empty());
+}
+
 TEST_CASE("diff: a changed network or volume is reported, not recreated") {
     auto desired = snapshot_of({network_entry("n", "new")});
     auto p = diff(desired, {owned(kind::network, "n", "old")}, {});
