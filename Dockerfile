@@ -17,7 +17,7 @@ COPY . /src
 WORKDIR /src
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDRIFTLESS_BENCH=OFF \
  && cmake --build /build -j"$(nproc)" --target driftless \
- && bash scripts/driftless-rootfs.sh /build/reconciler/driftless /rootfs
+ && bash scripts/driftless-rootfs.sh /build/cli/driftless /rootfs
 
 # The runtime stage: the stripped binary, the libraries it links and the
 # loader, a non-root user; nothing else (no shell).

@@ -31,7 +31,7 @@ for _ in $(seq 1 200); do
 done
 [ -n "$boot" ] || { echo "mock cluster did not start" >&2; exit 1; }
 
-build/reconciler/driftless run -s "kafka://$boot/desired" --owner "$owner" --listen 127.0.0.1:0 \
+build/cli/driftless run -s "kafka://$boot/desired" --owner "$owner" --listen 127.0.0.1:0 \
   --log-format json ${DRIFTLESS_BENCH_ARGS:-} >"$work/run.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 200); do grep -q '"msg":"driftless ' "$work/run.log" && break; sleep 0.05; done

@@ -1,6 +1,6 @@
 # Shared by the end-to-end benchmarks in bench/: sourced, not run.
 
-driftless=${DRIFTLESS_BIN:-build/reconciler/driftless}
+driftless=${DRIFTLESS_BIN:-build/cli/driftless}
 image=driftless-test/busybox:1
 
 now_ns() { date +%s%N; }

@@ -34,7 +34,7 @@
 # ROLLOUT_TRACE=1 prints each trial's failed requests beside the engine's
 # events for the service (relative to the update's start).
 # BENCH_SKIP_BUILD=1 uses the driftless binary already built (DRIFTLESS_BIN,
-# default build/reconciler/driftless) instead of running scripts/build.sh.
+# default build/cli/driftless) instead of running scripts/build.sh.
 # Usage: bench/rollout_downtime.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,5 @@
 // One HTTP/1.1 request and its answer, over a connection of its own, plain
-// or TLS: webhooks (reconciler/notifier) and container registries
+// or TLS: webhooks (status_surface/notifier) and container registries
 // (registry_client). With TLS the system's trusted CAs vouch for the server
 // (SSL_CERT_FILE and SSL_CERT_DIR are honoured, as by other OpenSSL
 // clients), the server name goes out for SNI and the certificate must be

@@ -4,7 +4,7 @@
 // that did work ends (`converged: 3 created, 1 updated in 2.4 s`).
 //
 // The line is drawn on stderr, where the log goes: the log's sink clears it
-// before a log line and draws it again after (log.cpp), so the two never
+// before a log line and draws it again after (cli/log.cpp), so the two never
 // garble each other. Never drawn when stderr is not a terminal.
 #pragma once
 

@@ -32,7 +32,7 @@ esac
 bin=${DRIFTLESS_BIN:-}
 if [ -z "$bin" ]; then
   bash scripts/build.sh --target driftless
-  bin=build/reconciler/driftless
+  bin=build/cli/driftless
 fi
 [ -x "$bin" ] || { echo "build-driftless-image.sh: no driftless binary at $bin" >&2; exit 1; }
 version=$("$bin" version | awk '{print $2}')

@@ -19,6 +19,6 @@ flags=()
 bash scripts/build.sh --target driftless "${flags[@]}"
 bash scripts/start-dockerd.sh
 bash scripts/build-image.sh driftless/busybox:1
-driftless=$DRIFTLESS_BUILD_DIR/reconciler/driftless
+driftless=$DRIFTLESS_BUILD_DIR/cli/driftless
 "$driftless" validate examples/hello
 exec "$driftless" run -s examples/hello --owner hello "$@"

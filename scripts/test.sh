@@ -19,7 +19,7 @@ bash scripts/build-image.sh driftless-test/busybox:1
 bash scripts/build-image.sh driftless/busybox:1
 # driftless's own image, from the build above, and the sidecar example's
 # git-sync: the sidecar tests run them.
-DRIFTLESS_BIN=build/reconciler/driftless bash scripts/build-driftless-image.sh driftless-test/driftless:latest
+DRIFTLESS_BIN=build/cli/driftless bash scripts/build-driftless-image.sh driftless-test/driftless:latest
 bash examples/sidecar/build-git-sync-image.sh driftless-test/git-sync:1
 bash scripts/start-swarm.sh
 bash scripts/start-podman.sh driftless-test/busybox:1

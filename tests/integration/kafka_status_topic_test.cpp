@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "reconciler/status_topic.hpp"
+#include "status_surface/status_topic.hpp"
 #include "support/process.hpp"
 #include "tools/kafka_cluster.hpp"
 
@@ -17,11 +17,11 @@ using namespace std::chrono_literals;
 TEST_CASE("kafka status topic: a record per changed object, a tombstone when gone") {
     kafka_cluster cluster({"status:1"});
     boost::asio::io_context io;
-    reconciler::status_topic_options options;
+    status_surface::status_topic_options options;
     options.owner = "line-3";
-    auto uri = reconciler::status_topic_uri("status", {*watchers::parse_kafka_uri(cluster.uri("desired"))});
+    auto uri = status_surface::status_topic_uri("status", {*watchers::parse_kafka_uri(cluster.uri("desired"))});
     REQUIRE(uri.ok());
-    reconciler::status_topic topic(io.get_executor(), *uri, options);
+    status_surface::status_topic topic(io.get_executor(), *uri, options);
     REQUIRE(topic.start().ok());
 
     const desired_state::resource_key web{desired_state::kind::service, "web"};

@@ -1,5 +1,5 @@
 // What a person sees while a pass works: the progress line and the pass's
-// summary (progress.hpp), and `driftless status`'s table (status_table.hpp).
+// summary (progress.hpp), and `driftless status`'s table (status_surface/status_table.hpp).
 #include <doctest/doctest.h>
 
 #include <utility>
@@ -7,11 +7,12 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "reconciler/progress.hpp"
-#include "reconciler/status_client.hpp"
-#include "reconciler/status_table.hpp"
+#include "status_surface/status_client.hpp"
+#include "status_surface/status_table.hpp"
 
 using namespace driftless;
 using namespace driftless::reconciler;
+using namespace driftless::status_surface;
 using namespace std::chrono_literals;
 
 namespace {

@@ -5,11 +5,12 @@
 #include "desired_state/installation_key.hpp"
 #include "desired_state/store.hpp"
 #include "reconciler/status.hpp"
-#include "reconciler/status_server.hpp"
+#include "status_surface/status_server.hpp"
 #include "watchers/temp_tree.hpp"
 
 using namespace driftless;
 using namespace driftless::reconciler;
+using namespace driftless::status_surface;
 
 TEST_CASE("status: --listen addresses") {
     auto a = parse_listen("127.0.0.1:9180");

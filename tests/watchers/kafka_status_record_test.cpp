@@ -1,13 +1,13 @@
-// The status topic's records (reconciler/status_topic.hpp): pure parts.
-#include "reconciler/status_topic.hpp"
+// The status topic's records (status_surface/status_topic.hpp): pure parts.
+#include "status_surface/status_topic.hpp"
 
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
 using namespace driftless;
-using reconciler::make_status_record;
-using reconciler::status_topic_uri;
+using status_surface::make_status_record;
+using status_surface::status_topic_uri;
 
 TEST_CASE("kafka status topic: one record per object, a tombstone when it is gone") {
     reconciler::loop_status s;
@@ -25,7 +25,7 @@ TEST_CASE("kafka status topic: one record per object, a tombstone when it is gon
     o.failing = true;
     o.since = "2024-05-01T10:00:00.000Z";
 
-    CHECK(reconciler::status_key("line-3", web) == "line-3/Service/web");
+    CHECK(status_surface::status_key("line-3", web) == "line-3/Service/web");
     auto r = make_status_record("line-3", s, web, "2024-05-01T10:00:01.000Z");
     CHECK(r.key == "line-3/Service/web");
     REQUIRE(r.value);
@@ -43,7 +43,8 @@ TEST_CASE("kafka status topic: one record per object, a tombstone when it is gon
                                                              {"failing", true},
                                                              {"since", "2024-05-01T10:00:00.000Z"},
                                                              {"timestamp", "2024-05-01T10:00:01.000Z"}});
-    CHECK(make_status_record("line-3", s, gone, "t") == reconciler::status_record{"line-3/Network/old", std::nullopt});
+    CHECK(make_status_record("line-3", s, gone, "t") ==
+          status_surface::status_record{"line-3/Network/old", std::nullopt});
 }
 
 TEST_CASE("kafka status topic: where --status-topic goes") {
