@@ -149,7 +149,7 @@ TEST_CASE("docker: a service joining another's network namespace is made after i
     INFO(apply.err);
     REQUIRE(apply.exit_code == 0);
     CHECK(apply.err.find("failed") == std::string::npos);   // made in one go, no create refused first
-    CHECK(apply.err.find("converged: 2 created") != std::string::npos);
+    CHECK(apply.err.find("converged: 3 created") != std::string::npos);
     CHECK(s.container_state(p + "-client-1") == "running");
     const auto tunnel_id = s.container_id(p + "-tunnel-1");
     auto mode = s.engine("inspect -f '{{.HostConfig.NetworkMode}}' " + p + "-client-1");
