@@ -426,9 +426,9 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
 
     // Ordering. Services wait for the networks and volumes they use and for
     // the services they depend on, when those are being made in this plan:
-    // those of depends_on, and, as compose orders them, those whose
-    // container they join (network_mode, pid or ipc `container:NAME`, from
-    // or `service:NAME`) or link to.
+    // those of depends_on and, as compose orders them, those whose container
+    // they join (network_mode, pid or ipc `container:NAME` or `service:NAME`)
+    // or link to.
     auto wait_for = [&](action& a, const resource_key& dep) {
         if (auto it = index_of.find(dep); it != index_of.end()) {
             const auto& d = out.actions[it->second];

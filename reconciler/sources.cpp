@@ -169,22 +169,31 @@ status sources::set_kafka_settings(const std::vector<std::string>& settings) {
     return {};
 }
 
+// The folders companion files may come from, resolved at each read: a link
+// re-pointed since the start (git-sync's next checkout) leads where it leads
+// now, and a folder not there yet opens nothing around it.
+static std::vector<std::filesystem::path> companion_roots(const std::vector<std::filesystem::path>& folders) {
+    std::vector<std::filesystem::path> roots;
+    for (const auto& f : folders) {
+        std::error_code ec;
+        const auto real = std::filesystem::canonical(std::filesystem::absolute(f, ec), ec);
+        if (ec) continue;
+        if (std::filesystem::is_directory(real, ec)) roots.push_back(real);
+        else if (std::filesystem::is_regular_file(real, ec)) roots.push_back(real.parent_path());
+    }
+    return roots;
+}
+
 void sources::set_parse_options(desired_state::parse_options folder_options, desired_state::parse_options kafka_options) {
     // Companion files are read only where the watched folders are: a
     // dropped compose file cannot pull /etc/shadow into a container's
     // environment. Best-effort against a writer racing the check.
-    std::vector<std::filesystem::path> roots;
-    for (const auto& f : impl_->folders) {
-        std::error_code ec;
-        auto canonical = std::filesystem::weakly_canonical(std::filesystem::absolute(f, ec), ec);
-        if (!ec) roots.push_back(std::filesystem::is_directory(canonical, ec) ? canonical : canonical.parent_path());
-    }
     auto disk = desired_state::disk_reader(folder_options.max_bytes);
-    folder_options.read_file = [roots, disk](const std::string& path) {
+    folder_options.read_file = [folders = impl_->folders, disk](const std::string& path) {
         std::error_code ec;
         const auto real = std::filesystem::weakly_canonical(path, ec);
         bool inside = false;
-        for (const auto& root : roots) {
+        for (const auto& root : companion_roots(folders)) {
             const auto rel = real.lexically_relative(root);
             inside = inside || (!ec && !rel.empty() && *rel.begin() != "..");
         }

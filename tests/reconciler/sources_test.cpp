@@ -106,3 +106,58 @@ TEST_CASE("sources: under watch, a folder made after the start is read at once")
     srcs.stop();
     io.run_for(50ms);
 }
+
+TEST_CASE("sources: a compose project's .env is read after git-sync re-points the folder's link") {
+    // The watched folder is a link to one checkout, then to the next: the
+    // companion files of the new checkout are inside the watched folder.
+    temp_tree t;
+    auto write_checkout = [&](const std::string& rev, const std::string& tag) {
+        t.write("worktrees/" + rev + "/shop/compose.yaml",
+                "services:\n  web:\n    image: busybox:1\n    environment: {TAG: \"${TAG}\"}\n");
+        t.write("worktrees/" + rev + "/shop/.env", "TAG=" + tag + "\n");
+    };
+    auto tag_of_web = [](desired_state::store& store) {
+        for (const auto& [key, entry] : store.current()->resources)
+            if (const auto* s = entry.spec.as_service()) return s->env.count("TAG") ? s->env.at("TAG") : "(unset)";
+        return std::string("(no service)");
+    };
+    write_checkout("a", "1");
+    t.symlink("worktrees/a", "current");
+    boost::asio::io_context io;
+    desired_state::store store;
+    sources srcs(io.get_executor(), store);
+    REQUIRE(srcs.add(t.path("current").string()).ok());
+    srcs.set_parse_options({}, {});
+    srcs.scan_once();
+    CHECK(store.current()->errors.empty());
+    CHECK(tag_of_web(store) == "1");
+
+    write_checkout("b", "2");
+    t.symlink("worktrees/b", "current.tmp");
+    std::filesystem::rename(t.path("current.tmp"), t.path("current"));
+    srcs.scan_once();   // compose.yaml reads the same: only its .env changed, as `run`'s companion poll sees
+    store.refresh_companions();
+    for (const auto& e : store.current()->errors) MESSAGE(e.to_string());
+    CHECK(store.current()->errors.empty());
+    CHECK(tag_of_web(store) == "2");
+    srcs.stop();
+}
+
+TEST_CASE("sources: a folder not there yet opens nothing around it to companion files") {
+    // -s /x/current, missing: a compose file that later shows up there may
+    // not read /x/secret.env through a path leading out of the folder.
+    temp_tree t;
+    t.write("secret.env", "TAG=leaked\n");
+    boost::asio::io_context io;
+    desired_state::store store;
+    sources srcs(io.get_executor(), store);
+    REQUIRE(srcs.add(t.path("current").string(), sources::missing_folder::wait).ok());
+    srcs.set_parse_options({}, {});
+    srcs.scan_once();
+    t.write("current/compose.yaml", "services:\n  web:\n    image: busybox:1\n    env_file: ../secret.env\n");
+    srcs.scan_once();
+    const auto errors = store.current()->errors;
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].to_string().find("outside the watched folders; not read") != std::string::npos);
+    srcs.stop();
+}
