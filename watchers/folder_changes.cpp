@@ -94,7 +94,8 @@ public:
             }
         }
         // Called after every pass: the same roots cost nothing, except one
-        // that was not a folder yet (its own creation is not watched).
+        // that was not a folder yet (its creation is watched only when the
+        // folder above it is there).
         const bool missing = std::any_of(roots_.begin(), roots_.end(), [](const auto& kv) { return kv.second.missing; });
         if (!fresh && removed == 0 && !missing) return;
         const bool found = rewalk();
@@ -150,6 +151,10 @@ private:
             const std::size_t before = folders.size();
             within_limit[root] = walk_folders(root, options_.max_watches, folders);
             for (std::size_t i = before; i < folders.size(); ++i) targets.push_back({folders[i], true, {}, true});
+            // The root's own entry, and each symlink on its path, from the
+            // folder holding it: git-sync re-points `current` by a rename
+            // that nothing inside the old tree sees.
+            for (auto& t : watch_targets(root, {}, false)) targets.push_back(std::move(t));
             // A root that is not a folder: nothing is watched, nothing to version.
             const bool missing = folders.size() == before && within_limit[root];
             found = found || (r.missing && !missing);
@@ -191,9 +196,19 @@ private:
         // A folder came, went or was moved: the watches follow once this
         // read's events are handled.
         if (event.mask & (IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF)) walk_ = true;
-        if (const auto* folder = watches_.folder_of(event.wd))
-            for (auto& [root, r] : roots_)
-                if (under(folder->string(), root)) r.version = ++next_version_;
+        if (const auto* folder = watches_.folder_of(event.wd)) {
+            const std::string entry = event.len > 0 ? (*folder / event.name).string() : std::string();
+            for (auto& [root, r] : roots_) {
+                if (under(folder->string(), root)) {
+                    r.version = ++next_version_;
+                } else if (!entry.empty() && under(root, entry)) {
+                    // The root, or a link on its path, came, went or was
+                    // re-pointed: its tree is watched anew where it leads now.
+                    r.version = ++next_version_;
+                    walk_ = true;
+                }
+            }
+        }
         return true;
     }
 

@@ -4,7 +4,10 @@
 // Each root is watched with inotify together with every folder below it
 // (symlinks are not followed: a build context sends a link, not what it
 // points to). A folder created later is watched as soon as its creation is
-// read, one removed or moved out is dropped. Every event counts, whatever
+// read, one removed or moved out is dropped. The root's own entry, and each
+// symlink on its path, are watched from the folder holding them: the root's
+// creation, or a link re-pointed by a rename (git-sync's `current`), counts
+// as a change and moves the watches to where the path leads now. Every event counts, whatever
 // the file: the tree is not interpreted here, so a file a .dockerignore
 // excludes wakes the caller too, who then finds nothing changed.
 //

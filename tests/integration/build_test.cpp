@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 
 #include "support/process.hpp"
 #include "support/scenario.hpp"
@@ -154,6 +156,44 @@ TEST_CASE("docker: build: under run, an edit in a build context rebuilds before 
     run->signal(SIGTERM);
     CHECK(run->wait(30s) == 0);
     run.reset();
+    s.cleanup();
+}
+
+TEST_CASE("docker: build: under run, a git-sync swap to a checkout with a changed source rebuilds at once") {
+    // The watched folder is a link re-pointed to the next checkout; the
+    // compose file reads the same in both, the old checkout stays for a
+    // while, and the resync is 10 minutes away: only the link's rename can
+    // tell the build context changed.
+    ensure_docker();
+    scenario s("bldg", "docker");
+    const auto root = s.dir() / "git";
+    const std::string project = "sync" + s.owner(), app = project + "-ap-1";
+    auto checkout = [&](const std::string& rev, const std::string& text) {
+        const auto p = root / "worktrees" / rev / project;
+        std::filesystem::create_directories(p / "a");
+        std::ofstream(p / "compose.yaml") << "services:\n  ap:\n    build: ./a\n    stop_grace_period: 1s\n";
+        std::ofstream(p / "a" / "Dockerfile") << "FROM driftless-test/busybox:1\nCOPY . /src\nCMD [\"sleep\", \"3600\"]\n";
+        std::ofstream(p / "a" / "index.txt") << text;
+    };
+    auto point_current_at = [&](const std::string& rev) {
+        std::filesystem::create_directory_symlink("worktrees/" + rev, root / "current.tmp");
+        std::filesystem::rename(root / "current.tmp", root / "current");
+    };
+    checkout("r1", "one\n");
+    point_current_at("r1");
+    child run({binary(), "run", "-s", (root / "current").string(), "--owner", s.owner(), "--resync", "10m", "--listen",
+               "127.0.0.1:0"}, {}, (s.dir() / "run.log").string());
+    const auto content = [&] { return trimmed(s.exec_in(app, "cat /src/index.txt 2>/dev/null").out); };
+    REQUIRE(wait_until([&] { return content() == "one"; }, 120s));
+    const auto first = s.container_id(app);
+
+    checkout("r2", "two\n");
+    point_current_at("r2");
+    CHECK(wait_until([&] { return content() == "two"; }, 120s));
+    CHECK(s.container_id(app) != first);
+    INFO(run.log());
+    run.signal(SIGTERM);
+    CHECK(run.wait(30s) == 0);
     s.cleanup();
 }
 

@@ -71,7 +71,7 @@ TEST_CASE("folder_changes on a build context") {
     harness h;
     h.watch({root});
     REQUIRE(h.changes().stats().inotify);
-    CHECK(h.changes().stats().watches == 2);
+    CHECK(h.changes().stats().watches == 3);   // its two folders, and its own entry in the folder above
     const auto v0 = h.changes().version(root);
     REQUIRE(v0.has_value());
 
@@ -103,7 +103,7 @@ TEST_CASE("folder_changes on a build context") {
 
     SUBCASE("a folder created later is watched, and so are the ones made in it at once") {
         t.write("lib/deeper/util.c", "u1");   // mkdir -p, then a file: before its watch may exist
-        REQUIRE(h.run_until([&] { return h.calls >= 1 && h.changes().stats().watches == 4; }));
+        REQUIRE(h.run_until([&] { return h.calls >= 1 && h.changes().stats().watches == 5; }));
         const auto v1 = h.changes().version(root);
         CHECK(v1 != v0);
         h.settle();
@@ -116,10 +116,10 @@ TEST_CASE("folder_changes on a build context") {
     SUBCASE("a removed folder is dropped; one moved out is no longer watched") {
         t.write("gone/x.c", "x");
         t.write("moved/y.c", "y");
-        REQUIRE(h.run_until([&] { return h.changes().stats().watches == 4; }));
+        REQUIRE(h.run_until([&] { return h.changes().stats().watches == 5; }));
         t.remove("gone");
         std::filesystem::rename(t.path("moved"), t.root().parent_path() / (t.root().filename().string() + "-out"));
-        CHECK(h.run_until([&] { return h.changes().stats().watches == 2; }));
+        CHECK(h.run_until([&] { return h.changes().stats().watches == 3; }));
         h.settle();
         h.calls = 0;
         const auto v1 = h.changes().version(root);
@@ -174,11 +174,11 @@ TEST_CASE("folder_changes on a root that is not a folder yet") {
     harness h;
     h.changes().watch({root});
     CHECK_FALSE(h.changes().version(root).has_value());
-    CHECK(h.changes().stats().watches == 0);
+    CHECK(h.changes().stats().watches == 1);   // its entry, in the folder that will hold it
     t.write("later/Dockerfile", "FROM scratch");
-    h.watch({root});   // asked again after a pass: now it is there
-    CHECK(h.changes().version(root).has_value());
-    CHECK(h.changes().stats().watches == 1);
+    // Its creation is an event there: watched at once, and a change.
+    CHECK(h.run_until([&] { return h.calls >= 1 && h.changes().version(root).has_value(); }));
+    CHECK(h.changes().stats().watches == 2);
 }
 
 TEST_CASE("folder_changes past its watch limit") {
@@ -190,7 +190,7 @@ TEST_CASE("folder_changes past its watch limit") {
     harness h(fast_options(2));
     h.watch({root});
     const auto stats = h.changes().stats();
-    CHECK(stats.watches == 2);
+    CHECK(stats.watches == 3);   // two folders, and the root's own entry
     CHECK(stats.incomplete == 1);
     // Not watched in full: the caller reads it every time.
     CHECK_FALSE(h.changes().version(root).has_value());
@@ -203,6 +203,42 @@ TEST_CASE("folder_changes past its watch limit") {
         t.remove("three");
         REQUIRE(h.run_until([&] { return h.changes().stats().incomplete == 0; }));
         CHECK(h.changes().version(root).has_value());
-        CHECK(h.changes().stats().watches == 2);
+        CHECK(h.changes().stats().watches == 3);
     }
+}
+
+TEST_CASE("folder_changes on a context reached through a link that git-sync re-points") {
+    // /git/current -> worktrees/a, the context /git/current/shop: the swap
+    // to worktrees/b changes nothing inside a's tree, and a may stay a while.
+    temp_tree t;
+    t.write("worktrees/a/shop/Dockerfile", "FROM scratch");
+    t.write("worktrees/a/shop/src/main.c", "v1");
+    t.symlink("worktrees/a", "current");
+    const std::string root = t.path("current/shop").string();
+    harness h;
+    h.watch({root});
+    const auto v0 = h.changes().version(root);
+    REQUIRE(v0.has_value());
+
+    t.write("worktrees/b/shop/Dockerfile", "FROM scratch");
+    t.write("worktrees/b/shop/src/main.c", "v2");
+    h.settle();
+    h.calls = 0;
+    t.symlink("worktrees/b", "current.tmp");
+    std::filesystem::rename(t.path("current.tmp"), t.path("current"));
+    CHECK(h.run_until([&] { return h.calls > 0; }));
+    const auto v1 = h.changes().version(root);
+    CHECK(v1.has_value());
+    CHECK(v1 != v0);
+
+    // From now on b's tree is the one watched: an edit there counts, one in a does not.
+    h.settle();
+    h.calls = 0;
+    t.write("worktrees/a/shop/src/main.c", "stale");
+    h.settle();
+    CHECK(h.calls == 0);
+    CHECK(h.changes().version(root) == v1);
+    t.write("worktrees/b/shop/src/main.c", "v3");
+    CHECK(h.run_until([&] { return h.calls > 0; }));
+    CHECK(h.changes().version(root) != v1);
 }
