@@ -7,9 +7,11 @@
 // read, one removed or moved out is dropped. The root's own entry, and each
 // symlink on its path, are watched from the folder holding them: the root's
 // creation, or a link re-pointed by a rename (git-sync's `current`), counts
-// as a change and moves the watches to where the path leads now. Every event counts, whatever
-// the file: the tree is not interpreted here, so a file a .dockerignore
-// excludes wakes the caller too, who then finds nothing changed.
+// as a change and moves the watches to where the path leads now.
+//
+// Every event in a tree counts, whatever the file: the tree is not
+// interpreted here, so a file a .dockerignore excludes wakes the caller too,
+// who then finds nothing changed.
 //
 // Two ways to use it:
 //   - `on_change` runs once per burst of events (a debounce: `quiet` after
