@@ -26,7 +26,8 @@ constexpr std::string_view service_keys[] = {
     "hostname", "domainname", "working_dir", "extra_hosts", "dns", "dns_search", "dns_opt", "expose", "read_only",
     "tty", "stdin_open", "init", "privileged", "shm_size", "stop_signal", "cap_add", "cap_drop", "security_opt",
     "sysctls", "pids_limit", "logging", "network_mode", "links", "devices", "pid", "ipc", "platform", "runtime",
-    "build", "secrets", "configs", "mem_limit", "mem_reservation", "cpus"};
+    "build", "secrets", "configs", "mem_limit", "mem_reservation", "cpus", "group_add", "cpu_shares", "cpuset",
+    "mem_swappiness", "memswap_limit"};
 constexpr std::string_view network_keys[] = {"driver", "driver_opts", "internal", "attachable", "ipam", "labels",
                                              "external"};
 constexpr std::string_view ipam_keys[] = {"driver", "config"};

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <string>
 
 #include "desired_state/detail/compose_keys.hpp"
 #include "desired_state/detail/names.hpp"
@@ -197,6 +199,37 @@ void read_platform(context& ctx, const node& n, const std::string& field, std::s
 }
 
 // A plain word: stop_signal (SIGTERM, 15), runtime (runc).
+// group_add: a group name as /etc/group spells one, or a numeric id.
+std::string check_group(std::string& g) {
+    if (g.empty() || g.size() > 32) return "expected a group name or id";
+    const bool id = std::all_of(g.begin(), g.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (id) return {};
+    const auto ok = [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-' || c == '.'; };
+    if (!(std::islower(static_cast<unsigned char>(g[0])) || g[0] == '_') || !std::all_of(g.begin(), g.end(), ok))
+        return "expected a group name (lower case letters, digits, _ - .) or a numeric id";
+    return {};
+}
+
+// cpuset: CPU numbers and ranges, "0-3,5".
+std::string check_cpuset(const std::string& c) {
+    const std::string expected = "expected CPU numbers and ranges, e.g. 0-3,5";
+    std::size_t at = 0;
+    while (at <= c.size()) {
+        const auto comma = std::min(c.find(',', at), c.size());
+        const std::string part = c.substr(at, comma - at);
+        const auto dash = part.find('-');
+        const auto number = [](const std::string& n) {
+            return !n.empty() && n.size() <= 4 && std::all_of(n.begin(), n.end(), [](unsigned char d) { return std::isdigit(d); });
+        };
+        if (dash == std::string::npos ? !number(part)
+                                       : !number(part.substr(0, dash)) || !number(part.substr(dash + 1)) ||
+                                             std::stoi(part.substr(0, dash)) > std::stoi(part.substr(dash + 1)))
+            return expected;
+        at = comma + 1;
+    }
+    return {};
+}
+
 void read_word(context& ctx, const node& n, const std::string& field, std::string& out, const char* expected) {
     auto s = ctx.string(n, field);
     if (!s) return;
@@ -290,6 +323,24 @@ bool read_compose_service_key(context& ctx, const std::string& key, const node& 
         read_string_map(ctx, v, f, true, s.sysctls);
     } else if (key == "pids_limit") {
         if (auto p = ctx.integer(v, f, -1, std::int64_t{1} << 32)) s.pids_limit = *p;
+    } else if (key == "group_add") {
+        read_list(ctx, v, f, s.group_add, check_group);
+    } else if (key == "cpu_shares") {
+        places.cpu_shares_at = &v;
+        if (auto c = ctx.integer(v, f, 2, 262144)) s.cpu_shares = *c;
+    } else if (key == "cpuset") {
+        if (auto c = ctx.string(v, f)) {
+            if (auto e = check_cpuset(*c); e.empty()) s.cpuset = *c;
+            else ctx.value_error(v, f, *c, e);
+        }
+    } else if (key == "mem_swappiness") {
+        if (auto m = ctx.integer(v, f, 0, 100)) s.mem_swappiness = *m;
+    } else if (key == "memswap_limit") {
+        // -1: swap without limit; otherwise a size, as mem_limit.
+        places.memswap_at = &v;
+        const bool unlimited = v.is_scalar() && (v.text == "-1");
+        if (unlimited) s.memswap_limit = -1;
+        else if (auto m = read_memory(ctx, v, f)) s.memswap_limit = *m;
     } else if (key == "ulimits") {
         read_ulimits(ctx, v, f, s);
     } else if (key == "logging") {

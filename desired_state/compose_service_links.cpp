@@ -160,6 +160,22 @@ void finish_compose_service(context& ctx, const std::string& field, const std::s
     if (places.pull_build_at && !places.build_at)
         ctx.value_error(*places.pull_build_at, join(field, "pull_policy"), "build",
                         "needs a build: section to build the image from");
+    // What the engine would refuse at create, said here with the place.
+    const service& s = draft.value;
+    if (places.cpu_shares_at && s.cpu_shares != 0 && s.reservations.nano_cpus != 0)
+        ctx.error(*places.cpu_shares_at, join(field, "cpu_shares"),
+                  "cannot be set with deploy.resources.reservations.cpus, which gives the container its CPU weight; "
+                  "keep one of them");
+    if (places.memswap_at && s.memswap_limit > 0) {
+        if (s.limits.memory_bytes == 0)
+            ctx.error(*places.memswap_at, join(field, "memswap_limit"),
+                      "needs a memory limit (mem_limit or deploy.resources.limits.memory): it counts memory and swap "
+                      "together");
+        else if (s.memswap_limit < s.limits.memory_bytes)
+            ctx.error(*places.memswap_at, join(field, "memswap_limit"),
+                      "smaller than the memory limit (" + std::to_string(s.limits.memory_bytes) +
+                          " bytes): it counts memory and swap together");
+    }
 }
 
 void read_compose_tmpfs(context& ctx, const node& n, const std::string& field, std::vector<mount>& out) {

@@ -76,6 +76,11 @@ void add_settings(json& j, const service& s) {
     put("security_opt", s.security_opt, strings());
     put("sysctls", s.sysctls, string_map());
     put("pids_limit", s.pids_limit, std::int64_t{0});
+    put("group_add", s.group_add, strings());
+    put("cpu_shares", s.cpu_shares, std::int64_t{0});
+    put("cpuset", s.cpuset, std::string());
+    put("mem_swappiness", s.mem_swappiness, std::int64_t{-1});
+    put("memswap_limit", s.memswap_limit, std::int64_t{0});
     if (!s.ulimits.empty()) {
         json u = json::array();
         for (const auto& l : s.ulimits) u.push_back({{"name", l.name}, {"soft", l.soft}, {"hard", l.hard}});

@@ -249,6 +249,11 @@ struct service {
     std::vector<std::string> security_opt;               // sorted
     string_map sysctls;
     std::int64_t pids_limit = 0;                         // 0 = unset
+    std::vector<std::string> group_add;                  // supplementary groups, names or ids, as written
+    std::int64_t cpu_shares = 0;                         // relative CPU weight; 0 = unset (the engine's 1024)
+    std::string cpuset;                                  // CPUs allowed, "0-3,5"; "" = any
+    std::int64_t mem_swappiness = -1;                    // 0..100; -1 = unset
+    std::int64_t memswap_limit = 0;                      // memory + swap, bytes; -1 = unlimited swap; 0 = unset
     std::vector<ulimit> ulimits;                         // sorted by name; nofile with soft == hard stays in open_files
     std::optional<logging_config> logging;
     std::vector<device_mapping> devices;                 // sorted

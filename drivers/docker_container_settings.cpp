@@ -94,6 +94,11 @@ void add_container_settings(json& body, const ds::spec& s) {
     put(host, "SecurityOpt", svc.security_opt, !svc.security_opt.empty());
     put(host, "Sysctls", svc.sysctls, !svc.sysctls.empty());
     put(host, "PidsLimit", svc.pids_limit, svc.pids_limit != 0);
+    put(host, "GroupAdd", svc.group_add, !svc.group_add.empty());
+    put(host, "CpuShares", svc.cpu_shares, svc.cpu_shares != 0);
+    put(host, "CpusetCpus", svc.cpuset, !svc.cpuset.empty());
+    put(host, "MemorySwappiness", svc.mem_swappiness, svc.mem_swappiness >= 0);
+    put(host, "MemorySwap", svc.memswap_limit, svc.memswap_limit != 0);
     for (const auto& u : svc.ulimits) {
         if (!host.contains("Ulimits")) host["Ulimits"] = json::array();
         host["Ulimits"].push_back({{"Name", u.name}, {"Soft", u.soft}, {"Hard", u.hard}});

@@ -26,7 +26,9 @@ namespace driftless::drivers::docker {
 // dns Dns, dns_search DnsSearch, dns_opt DnsOptions, read_only
 // ReadonlyRootfs, init Init, privileged Privileged, shm_size ShmSize,
 // cap_add CapAdd, cap_drop CapDrop, security_opt SecurityOpt, sysctls
-// Sysctls, pids_limit PidsLimit, ulimits Ulimits (after nofile),
+// Sysctls, pids_limit PidsLimit, group_add GroupAdd, cpu_shares
+// CpuShares, cpuset CpusetCpus, mem_swappiness MemorySwappiness,
+// memswap_limit MemorySwap, ulimits Ulimits (after nofile),
 // logging LogConfig {Type, Config}, network_mode NetworkMode (service:X
 // -> container:X), links Links ("name:alias"), devices Devices, pid
 // PidMode, ipc IpcMode, runtime Runtime, restart on-failure:N

@@ -22,6 +22,10 @@ status check_service_settings(const ds::spec& s) {
     if (!svc.domainname.empty()) return refuse("domainname", remove);
     if (!svc.expose_ports.empty()) return refuse("expose", "services on a shared network reach every port; remove it");
     if (!svc.security_opt.empty()) return refuse("security_opt", remove);
+    if (svc.cpu_shares != 0) return refuse("cpu_shares", "use deploy.resources.limits.cpus, or the docker driver");
+    if (!svc.cpuset.empty()) return refuse("cpuset", remove);
+    if (svc.mem_swappiness >= 0) return refuse("mem_swappiness", remove);
+    if (svc.memswap_limit != 0) return refuse("memswap_limit", remove);
     for (const auto& [network, ep] : svc.endpoints)
         if (!ep.ipv4_address.empty() || !ep.ipv6_address.empty())
             return refuse("networks." + network + ".ipv4_address/ipv6_address", "swarm assigns task addresses; remove it");
@@ -58,6 +62,7 @@ void add_service_settings(json& body, const ds::spec& s) {
         if (set) into[key] = value;
     };
     put(c, "Hostname", svc.hostname, !svc.hostname.empty());
+    put(c, "Groups", svc.group_add, !svc.group_add.empty());
     put(c, "Dir", svc.working_dir, !svc.working_dir.empty());
     for (const auto& h : svc.extra_hosts) {
         // Swarm takes /etc/hosts order: "IP NAME".

@@ -23,7 +23,7 @@ namespace driftless::drivers::swarm {
 // ("IP NAME"), dns/dns_search/dns_opt DNSConfig {Nameservers, Search,
 // Options}, read_only ReadOnly, tty TTY, stdin_open OpenStdin, init Init,
 // stop_signal StopSignal, cap_add CapabilityAdd, cap_drop CapabilityDrop,
-// sysctls Sysctls, ulimits Ulimits (after nofile);
+// sysctls Sysctls, ulimits Ulimits (after nofile), group_add Groups;
 // TaskTemplate: pids_limit Resources.Limits.Pids, logging LogDriver {Name,
 // Options}, platform Placement.Platforms [{OS, Architecture}],
 // placement preferences Placement.Preferences [{Spread: {SpreadDescriptor}}],

@@ -20,6 +20,8 @@ struct compose_service_places {
     const node* network_mode_at = nullptr;
     const node* build_at = nullptr;
     const node* pull_build_at = nullptr;   // pull_policy: build
+    const node* cpu_shares_at = nullptr;
+    const node* memswap_at = nullptr;
 };
 
 // Reads `key` into `draft` when it is one of the container settings

@@ -383,3 +383,55 @@ TEST_CASE("compose: mem_limit, mem_reservation and cpus, deploy.resources winnin
     CHECK(db.limits.memory_bytes == 512LL << 20);
     CHECK(db.limits.nano_cpus == 2'000'000'000);
 }
+
+TEST_CASE("compose keys: group_add, cpu_shares, cpuset, mem_swappiness and memswap_limit") {
+    const auto s = web_service(web(R"(    group_add: [audio, "999", _svc-1]
+    cpu_shares: 512
+    cpuset: "0-1,3"
+    mem_swappiness: 0
+    mem_limit: 512m
+    memswap_limit: 1g
+)"));
+    CHECK(s.group_add == strings{"audio", "999", "_svc-1"});   // as written: the engine keeps the order
+    CHECK(s.cpu_shares == 512);
+    CHECK(s.cpuset == "0-1,3");
+    CHECK(s.mem_swappiness == 0);
+    CHECK(s.memswap_limit == 1024LL * 1024 * 1024);
+    CHECK(web_service(web("    memswap_limit: -1\n")).memswap_limit == -1);
+
+    // Unset, none moves the hash of a spec that had none; each set one does.
+    const auto plain = parse(web(""));
+    REQUIRE(plain.ok());
+    CHECK_FALSE(canonical_json(web_spec(plain))["spec"].contains("mem_swappiness"));
+    for (const char* key : {"    group_add: [audio]\n", "    cpu_shares: 512\n", "    cpuset: \"0\"\n",
+                            "    mem_swappiness: 60\n", "    memswap_limit: -1\n"}) {
+        const auto with = parse(web(key));
+        REQUIRE(with.ok());
+        CHECK_MESSAGE(spec_hash(web_spec(with)) != spec_hash(web_spec(plain)), key);
+    }
+
+    CHECK(errors(web(R"(    group_add: [Audio, "", audio, audio]
+    cpu_shares: 1
+    cpuset: "3-1,x"
+    mem_swappiness: 101
+    memswap_limit: lots
+)")) == strings{
+              "web.yaml:4:17: services.web.group_add[0]: \"Audio\": expected a group name (lower case letters, digits, _ - .) or a numeric id",
+              "web.yaml:4:24: services.web.group_add[1]: \"\": expected a group name or id",
+              "web.yaml:4:35: services.web.group_add[3]: \"audio\": already listed at services.web.group_add[2]",
+              "web.yaml:5:17: services.web.cpu_shares: \"1\": out of range; must be 2-262144",
+              "web.yaml:6:13: services.web.cpuset: \"3-1,x\": expected CPU numbers and ranges, e.g. 0-3,5",
+              "web.yaml:7:21: services.web.mem_swappiness: \"101\": out of range; must be 0-100",
+              "web.yaml:8:20: services.web.memswap_limit: \"lots\": expected a size such as 256Mi, 1G or 1073741824 (bytes)",
+          });
+    // What the engine would refuse at create is said at the key.
+    CHECK(errors(web("    memswap_limit: 1g\n")) ==
+          strings{"web.yaml:4:20: services.web.memswap_limit: needs a memory limit (mem_limit or "
+                  "deploy.resources.limits.memory): it counts memory and swap together"});
+    CHECK(errors(web("    memswap_limit: 64m\n    deploy: {resources: {limits: {memory: 128m}}}\n")) ==
+          strings{"web.yaml:4:20: services.web.memswap_limit: smaller than the memory limit (134217728 bytes): it "
+                  "counts memory and swap together"});
+    CHECK(errors(web("    cpu_shares: 512\n    deploy: {resources: {reservations: {cpus: \"0.5\"}}}\n")) ==
+          strings{"web.yaml:4:17: services.web.cpu_shares: cannot be set with deploy.resources.reservations.cpus, "
+                  "which gives the container its CPU weight; keep one of them"});
+}

@@ -157,7 +157,7 @@ TEST_CASE("compose: what driftless cannot honour is reported per key") {
     CHECK(errors(R"(services:
   web:
     image: nginx
-    cpu_shares: 512
+    oom_score_adj: 512
     imag: x
     deploy:
       resources: {reservations: {devices: [{capabilities: [gpu]}]}}
@@ -171,7 +171,7 @@ volumes:
 secrets: {xx: {external: true}}
 configs: {}
 )") == strings{
-              "web.yaml:4:5: services.web.cpu_shares: not supported by driftless",
+              "web.yaml:4:5: services.web.oom_score_adj: not supported by driftless",
               "web.yaml:5:5: services.web.imag: unknown key; did you mean \"image\"?",
               "web.yaml:7:34: services.web.deploy.resources.reservations.devices: not supported by driftless (no "
               "engine API it drives reserves devices for a service)",

@@ -39,6 +39,11 @@ ds::service with_settings() {
     svc.security_opt = {"no-new-privileges:true"};
     svc.sysctls = {{"net.core.somaxconn", "1024"}};
     svc.pids_limit = 100;
+    svc.group_add = {"audio", "999"};
+    svc.cpu_shares = 512;
+    svc.cpuset = "0-1";
+    svc.mem_swappiness = 0;
+    svc.memswap_limit = -1;
     svc.open_files = 1024;
     svc.ulimits = {{"nproc", 100, 200}};
     svc.logging = ds::logging_config{"json-file", {{"max-size", "10m"}}};
@@ -88,6 +93,11 @@ TEST_CASE("container settings: each compose key in the create body") {
     CHECK(h["SecurityOpt"] == json::parse(R"(["no-new-privileges:true"])"));
     CHECK(h["Sysctls"] == json::parse(R"({"net.core.somaxconn": "1024"})"));
     CHECK(h["PidsLimit"] == 100);
+    CHECK(h["GroupAdd"] == json::parse(R"(["audio", "999"])"));
+    CHECK(h["CpuShares"] == 512);
+    CHECK(h["CpusetCpus"] == "0-1");
+    CHECK(h["MemorySwappiness"] == 0);   // set: 0 is a value here, not "unset"
+    CHECK(h["MemorySwap"] == -1);
     CHECK(h["Ulimits"] == json::parse(R"([{"Name": "nofile", "Soft": 1024, "Hard": 1024},
                                           {"Name": "nproc", "Soft": 100, "Hard": 200}])"));
     CHECK(h["LogConfig"] == json::parse(R"({"Type": "json-file", "Config": {"max-size": "10m"}})"));

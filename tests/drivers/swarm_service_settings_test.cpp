@@ -37,6 +37,7 @@ TEST_CASE("swarm settings: each compose key in the ServiceSpec") {
     svc.sysctls = {{"net.core.somaxconn", "1024"}};
     svc.ulimits = {{"nproc", 100, 200}};
     svc.pids_limit = 50;
+    svc.group_add = {"audio"};
     svc.logging = ds::logging_config{"json-file", {{"max-size", "10m"}}};
     svc.platform = "linux/arm64/v8";
     svc.placement_preferences = {"spread=node.labels.zone"};
@@ -53,6 +54,7 @@ TEST_CASE("swarm settings: each compose key in the ServiceSpec") {
     const json b = service_spec_body(s, "h1", driftless::drivers::ownership{"own", ""}, "");
     const json& c = b["TaskTemplate"]["ContainerSpec"];
     CHECK(c["Hostname"] == "web-1");
+    CHECK(c["Groups"] == json::parse(R"(["audio"])"));
     CHECK(c["Dir"] == "/srv");
     CHECK(c["Hosts"] == json::parse(R"(["10.0.0.5 db", "::1 v6"])"));
     CHECK(c["DNSConfig"] == json::parse(R"({"Nameservers": ["10.0.0.2"], "Search": ["example.org"], "Options": ["ndots:2"]})"));
@@ -128,6 +130,11 @@ TEST_CASE("swarm settings: what swarm services cannot have is an error naming th
     CHECK(message([](ds::service& s) { s.domainname = "x.org"; }).find("web: domainname: not supported") == 0);
     CHECK(message([](ds::service& s) { s.expose_ports = {"80/tcp"}; }).find("web: expose: not supported") == 0);
     CHECK(message([](ds::service& s) { s.security_opt = {"a"}; }).find("web: security_opt: not supported") == 0);
+    CHECK(message([](ds::service& s) { s.cpu_shares = 512; }) ==
+          "web: cpu_shares: not supported by swarm services; use deploy.resources.limits.cpus, or the docker driver");
+    CHECK(message([](ds::service& s) { s.cpuset = "0"; }).find("web: cpuset: not supported") == 0);
+    CHECK(message([](ds::service& s) { s.mem_swappiness = 0; }).find("web: mem_swappiness: not supported") == 0);
+    CHECK(message([](ds::service& s) { s.memswap_limit = -1; }).find("web: memswap_limit: not supported") == 0);
     CHECK(message([](ds::service& s) {
               s.networks = {"front"};
               s.endpoints["front"].ipv4_address = "10.0.0.1";

@@ -122,6 +122,11 @@ std::string project_file(const std::string& net, int port) {
     sysctls:
       net.core.somaxconn: "1024"
     pids_limit: 100
+    group_add: ["999", "1001"]
+    cpu_shares: 512
+    cpuset: "0"
+    mem_swappiness: 10
+    memswap_limit: 128M
     logging:
       driver: json-file
       options: {max-size: 1m, max-file: "2"}
