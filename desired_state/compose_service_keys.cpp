@@ -198,13 +198,17 @@ void read_platform(context& ctx, const node& n, const std::string& field, std::s
     out = *s;
 }
 
-// A plain word: stop_signal (SIGTERM, 15), runtime (runc).
+bool digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
 // group_add: a group name as /etc/group spells one, or a numeric id.
 std::string check_group(std::string& g) {
     if (g.empty() || g.size() > 32) return "expected a group name or id";
-    const bool id = std::all_of(g.begin(), g.end(), [](unsigned char c) { return std::isdigit(c); });
-    if (id) return {};
-    const auto ok = [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-' || c == '.'; };
+    if (digits(g)) return {};
+    const auto ok = [](unsigned char c) {
+        return std::islower(c) || std::isdigit(c) || c == '_' || c == '-' || c == '.';
+    };
     if (!(std::islower(static_cast<unsigned char>(g[0])) || g[0] == '_') || !std::all_of(g.begin(), g.end(), ok))
         return "expected a group name (lower case letters, digits, _ - .) or a numeric id";
     return {};
@@ -218,9 +222,7 @@ std::string check_cpuset(const std::string& c) {
         const auto comma = std::min(c.find(',', at), c.size());
         const std::string part = c.substr(at, comma - at);
         const auto dash = part.find('-');
-        const auto number = [](const std::string& n) {
-            return !n.empty() && n.size() <= 4 && std::all_of(n.begin(), n.end(), [](unsigned char d) { return std::isdigit(d); });
-        };
+        const auto number = [](const std::string& n) { return n.size() <= 4 && digits(n); };
         if (dash == std::string::npos ? !number(part)
                                        : !number(part.substr(0, dash)) || !number(part.substr(dash + 1)) ||
                                              std::stoi(part.substr(0, dash)) > std::stoi(part.substr(dash + 1)))
@@ -230,6 +232,7 @@ std::string check_cpuset(const std::string& c) {
     return {};
 }
 
+// A plain word: stop_signal (SIGTERM, 15), runtime (runc).
 void read_word(context& ctx, const node& n, const std::string& field, std::string& out, const char* expected) {
     auto s = ctx.string(n, field);
     if (!s) return;

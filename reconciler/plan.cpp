@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "desired_state/hash.hpp"
+#include "desired_state/joined_services.hpp"
 #include "reconciler/adoption.hpp"
 #include "reconciler/depends.hpp"
 #include "reconciler/rollout.hpp"
@@ -426,9 +427,8 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
 
     // Ordering. Services wait for the networks and volumes they use and for
     // the services they depend on, when those are being made in this plan:
-    // those of depends_on and, as compose orders them, those whose container
-    // they join (network_mode, pid or ipc `container:NAME` or `service:NAME`)
-    // or link to.
+    // those of depends_on, and those they join or link to
+    // (desired_state/joined_services.hpp).
     auto wait_for = [&](action& a, const resource_key& dep) {
         if (auto it = index_of.find(dep); it != index_of.end()) {
             const auto& d = out.actions[it->second];
@@ -446,9 +446,9 @@ plan diff(const desired_state::snapshot& desired, const std::vector<actual_objec
             if (m.type == desired_state::mount_type::volume) wait_for(a, {kind::volume, m.source});
         for (const auto& d : svc->depends_on) wait_for(a, {kind::service, d});
         for (const std::string* mode : {&svc->network_mode, &svc->pid, &svc->ipc})
-            for (std::string_view prefix : {"container:", "service:"})
-                if (mode->rfind(prefix, 0) == 0) wait_for(a, {kind::service, mode->substr(prefix.size())});
-        for (const auto& l : svc->links) wait_for(a, {kind::service, l.substr(0, l.find(':'))});
+            if (auto joined = desired_state::joined_service(*mode); !joined.empty())
+                wait_for(a, {kind::service, std::move(joined)});
+        for (const auto& l : svc->links) wait_for(a, {kind::service, desired_state::linked_service(l)});
     }
 
     // Removals: services first (reverse order), then networks and volumes once

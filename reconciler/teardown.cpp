@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "desired_state/hash.hpp"
+#include "desired_state/joined_services.hpp"
 
 namespace driftless::reconciler {
 
@@ -44,12 +45,13 @@ void read_uses(const json& canonical, uses& u) {
     if (!body.is_object()) return;
     u.known = true;
     for_each_string(member(body, "depends_on"), [&](const std::string& s) { u.services.insert(s); });
-    // "db" or "db:alias".
-    for_each_string(member(body, "links"), [&](const std::string& s) { u.services.insert(s.substr(0, s.find(':'))); });
+    for_each_string(member(body, "links"),
+                    [&](const std::string& s) { u.services.insert(desired_state::linked_service(s)); });
     for (const char* field : {"network_mode", "pid", "ipc"}) {
         const json& mode = member(body, field);
-        if (mode.is_string() && mode.get<std::string>().rfind("container:", 0) == 0)
-            u.services.insert(mode.get<std::string>().substr(10));
+        if (!mode.is_string()) continue;
+        auto joined = desired_state::joined_service(mode.get<std::string>());
+        if (!joined.empty()) u.services.insert(std::move(joined));
     }
     for_each_string(member(body, "networks"), [&](const std::string& s) { u.networks.insert(s); });
     if (const json& endpoints = member(body, "endpoints"); endpoints.is_object())
